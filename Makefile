@@ -1,0 +1,67 @@
+# Two commands matter: `make run` (install everything, load the plan and the
+# demo, serve http://127.0.0.1:8000) and `make test` (the whole suite).
+# Both are safe to run again. DATABASE_URL=postgres://… switches to PostgreSQL.
+
+SHELL := /bin/bash
+# The first interpreter that is Python 3.12 or newer.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+VENDOR := static/vendor
+NODE := node_modules
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: run install static db test test-fast lint format check clean
+
+run: install static db
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(NODE)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+install: $(VENV)/.installed $(NODE)/.installed $(VENDOR)/.copied
+
+# The design system, icons and fonts, copied from node_modules so that
+# Django's static finders and whitenoise serve them (nothing from a CDN).
+$(VENDOR)/.copied: $(NODE)/.installed scripts/vendor_static.sh
+	bash scripts/vendor_static.sh
+	touch $@
+
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+db: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py carregar_plano
+	$(PY) manage.py carregar_demo
+
+# The whole suite: unit, integration, browser (Chromium) and HTML validation.
+test: install
+	bash scripts/ensure_test_tools.sh
+	$(PY) -m pytest
+
+# Everything but the browser tests, for a quick loop while coding.
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) $(NODE) $(VENDOR) staticfiles

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoramentoConfig(AppConfig):
+    name = "monitoramento"
+    verbose_name = "Monitoramento"

@@ -1,0 +1,251 @@
+import uuid
+from datetime import date
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from parceiros.models import Instituicao
+from plano.indicadores import SITUACOES_RELATAVEIS, Situacao
+from plano.models import Atividade, Plano
+
+
+class CicloQuerySet(models.QuerySet):
+    def aberto(self, hoje: date | None = None):
+        """The cycles open for reporting today (at most one, see Ciclo.clean)."""
+        hoje = hoje or timezone.localdate()
+        return self.filter(abertura__lte=hoje, encerramento__gte=hoje)
+
+
+class Ciclo(models.Model):
+    """A semestral reporting period (2024.2 … 2029.2)."""
+
+    plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="ciclos")
+    codigo = models.CharField("código", max_length=10, help_text="Ano e semestre, como 2025.1.")
+    inicio = models.DateField("início do período")
+    fim = models.DateField("fim do período")
+    abertura = models.DateField("abertura para relatos")
+    prazo = models.DateField("prazo para relatos")
+    encerramento = models.DateField("encerramento")
+    history = HistoricalRecords()
+    objects = CicloQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ciclo de monitoramento"
+        verbose_name_plural = "ciclos de monitoramento"
+        ordering = ["plano", "inicio"]
+        constraints = [
+            models.UniqueConstraint(fields=["plano", "codigo"], name="ciclo_codigo_unico"),
+            models.CheckConstraint(
+                condition=models.Q(fim__gt=models.F("inicio")), name="ciclo_periodo_valido"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    prazo__gte=models.F("abertura"), encerramento__gte=models.F("prazo")
+                ),
+                name="ciclo_datas_em_ordem",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.codigo
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.abertura and self.encerramento and self.plano_id:
+            sobrepostos = Ciclo.objects.filter(
+                plano_id=self.plano_id,
+                abertura__lte=self.encerramento,
+                encerramento__gte=self.abertura,
+            ).exclude(pk=self.pk)
+            if sobrepostos.exists():
+                raise ValidationError(
+                    "O período de relatos se sobrepõe ao do ciclo "
+                    f"{sobrepostos.first().codigo}: só um ciclo pode estar aberto por vez."
+                )
+
+    def esta_aberto(self, hoje: date | None = None) -> bool:
+        hoje = hoje or timezone.localdate()
+        return self.abertura <= hoje <= self.encerramento
+
+    def esta_encerrado(self, hoje: date | None = None) -> bool:
+        return (hoje or timezone.localdate()) > self.encerramento
+
+
+class AtualizacaoQuerySet(models.QuerySet):
+    def publicadas(self):
+        """Reports validated by CGETP and visible to the public."""
+        return self.filter(estado=Atualizacao.Estado.PUBLICADA)
+
+    def da_instituicao(self, instituicao):
+        return self.filter(instituicao=instituicao)
+
+
+class EstadoAtualizacao(models.TextChoices):
+    RASCUNHO = "rascunho", "Rascunho"
+    ENVIADA = "enviada", "Enviada à CGETP"
+    DEVOLVIDA = "devolvida", "Devolvida para correção"
+    PUBLICADA = "publicada", "Publicada"
+
+
+class Atualizacao(models.Model):
+    """One institution's report on one activity for one cycle.
+
+    Append-only: a draft may be edited until it is sent; once sent, a row is
+    never changed by its authors again. A correction after a return is a new
+    row with the next version number."""
+
+    Estado = EstadoAtualizacao
+
+    atividade = models.ForeignKey(Atividade, on_delete=models.PROTECT, related_name="atualizacoes")
+    instituicao = models.ForeignKey(
+        Instituicao, on_delete=models.PROTECT, related_name="atualizacoes"
+    )
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.PROTECT, related_name="atualizacoes")
+    versao = models.PositiveSmallIntegerField("versão", default=1)
+    substitui = models.ForeignKey(
+        "self",
+        verbose_name="substitui a versão",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituida_por",
+    )
+    situacao = models.CharField(
+        "situação", max_length=20, choices=[(s.value, s.label) for s in SITUACOES_RELATAVEIS]
+    )
+    percentual = models.PositiveSmallIntegerField("% executado")
+    realizado = models.TextField("o que foi feito no período")
+    restricoes = models.TextField("restrições e providências", blank=True)
+    estado = models.CharField(
+        "estado", max_length=10, choices=Estado.choices, default=Estado.RASCUNHO
+    )
+    revisao = models.PositiveIntegerField(
+        "revisão",
+        default=1,
+        help_text="Aumenta a cada gravação; impede que uma edição sobrescreva outra.",
+    )
+    autor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="atualizacoes_escritas"
+    )
+    criado_em = models.DateTimeField("criado em", default=timezone.now)
+    modificado_em = models.DateTimeField("modificado em", default=timezone.now)
+    enviado_em = models.DateTimeField("enviado em", null=True, blank=True)
+    validador = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="atualizacoes_validadas",
+    )
+    validado_em = models.DateTimeField("validado em", null=True, blank=True)
+    comentario_validacao = models.TextField("comentário da validação", blank=True)
+    history = HistoricalRecords()
+    objects = AtualizacaoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "atualização"
+        verbose_name_plural = "atualizações"
+        ordering = ["ciclo__inicio", "atividade_id", "instituicao_id", "versao"]
+        permissions = [("validar_atualizacao", "Pode validar (publicar ou devolver) relatos")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["atividade", "instituicao", "ciclo", "versao"],
+                name="atualizacao_versao_unica",
+            ),
+            # One version in progress at a time per activity, institution and cycle.
+            models.UniqueConstraint(
+                fields=["atividade", "instituicao", "ciclo"],
+                condition=models.Q(estado__in=["rascunho", "enviada"]),
+                name="atualizacao_uma_em_andamento",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percentual__gte=0, percentual__lte=100),
+                name="atualizacao_percentual_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(situacao__in=[s.value for s in SITUACOES_RELATAVEIS]),
+                name="atualizacao_situacao_valida",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estado__in=EstadoAtualizacao.values),
+                name="atualizacao_estado_valido",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(situacao=Situacao.CONCLUIDA) | models.Q(percentual=100),
+                name="atualizacao_concluida_100",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(situacao=Situacao.NAO_INICIADA) | models.Q(percentual=0),
+                name="atualizacao_nao_iniciada_0",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(estado__in=["devolvida", "publicada"])
+                | models.Q(validado_em__isnull=False),
+                name="atualizacao_validada_tem_data",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atividade.codigo} · {self.instituicao.sigla} · {self.ciclo.codigo} v{self.versao}"
+
+
+def caminho_da_evidencia(instance, filename: str) -> str:
+    """Random name under evidencias/: the uploaded name never reaches the disk."""
+    sufixo = PurePosixPath(filename).suffix.lower()[:6]
+    return f"evidencias/{uuid.uuid4().hex}{sufixo}"
+
+
+class TipoEvidencia(models.TextChoices):
+    DOCUMENTO = "documento", "Documento"
+    ATO_NORMATIVO = "ato_normativo", "Ato normativo"
+    NOTICIA = "noticia", "Notícia"
+    CAPACITACAO = "capacitacao", "Capacitação"
+    OUTRO = "outro", "Outro"
+
+
+class Evidencia(models.Model):
+    """Proof of what a report says: a link, or a file."""
+
+    Tipo = TipoEvidencia
+
+    atualizacao = models.ForeignKey(
+        Atualizacao, on_delete=models.CASCADE, related_name="evidencias"
+    )
+    titulo = models.CharField("título", max_length=300)
+    tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices, default=Tipo.DOCUMENTO)
+    data = models.DateField("data", null=True, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    arquivo = models.FileField(
+        "arquivo", upload_to=caminho_da_evidencia, blank=True, max_length=200
+    )
+    nome_original = models.CharField("nome do arquivo enviado", max_length=200, blank=True)
+    tipo_conteudo = models.CharField("tipo de conteúdo", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "evidência"
+        verbose_name_plural = "evidências"
+        ordering = ["atualizacao_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="") | ~models.Q(arquivo=""),
+                name="evidencia_tem_link_ou_arquivo",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
+                name="evidencia_link_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tipo__in=TipoEvidencia.values), name="evidencia_tipo_valido"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titulo

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ParceirosConfig(AppConfig):
+    name = "parceiros"
+    verbose_name = "Instituições e usuários"

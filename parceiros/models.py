@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TipoInstituicao(models.TextChoices):
+    EXECUTIVO_FEDERAL = "executivo_federal", "Poder Executivo federal"
+    JUSTICA = "justica", "Sistema de justiça"
+    ESTADUAL = "estadual", "Órgão ou rede estadual"
+    INTERNACIONAL = "internacional", "Organismo internacional"
+    SOCIEDADE_CIVIL = "sociedade_civil", "Sociedade civil"
+    OUTRO = "outro", "Outro"
+
+
+class Instituicao(models.Model):
+    """A partner institution (or group of institutions, as the plan lists them)."""
+
+    Tipo = TipoInstituicao
+
+    sigla = models.CharField("sigla", max_length=60, unique=True)
+    slug = models.SlugField("identificador na URL", max_length=60, unique=True)
+    nome = models.CharField("nome", max_length=200)
+    tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices, default=Tipo.OUTRO)
+    site = models.URLField("site", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "instituição parceira"
+        verbose_name_plural = "instituições parceiras"
+        ordering = ["sigla"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tipo__in=TipoInstituicao.values), name="instituicao_tipo_valido"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sigla=""), name="instituicao_sigla_nao_vazia"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sigla
+
+    def natural_key(self) -> tuple[str]:
+        return (self.sigla,)
+
+
+class Usuario(AbstractUser):
+    """A person who logs in: CGETP staff (no institution) or a partner user."""
+
+    instituicao = models.ForeignKey(
+        Instituicao,
+        verbose_name="instituição",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="usuarios",
+        help_text="Preencha para usuários de instituições parceiras; deixe vazio para a equipe da CGETP.",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "usuário"
+        verbose_name_plural = "usuários"
+        constraints = [
+            # Partners never get the admin: staff belong to no institution.
+            models.CheckConstraint(
+                condition=models.Q(instituicao__isnull=True) | models.Q(is_staff=False),
+                name="parceiro_nao_e_staff",
+            ),
+        ]
+
+    @property
+    def e_parceiro(self) -> bool:
+        return self.instituicao_id is not None
+
+    @property
+    def e_validador(self) -> bool:
+        return self.has_perm("monitoramento.validar_atualizacao")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanoConfig(AppConfig):
+    name = "plano"
+    verbose_name = "Plano"

@@ -1,0 +1,255 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from parceiros.models import Instituicao
+
+from .indicadores import Situacao
+
+
+def partes_do_codigo(codigo: str) -> list[int] | None:
+    """'2.3.1' -> [2, 3, 1]; None for anything that is not a plan code."""
+    partes = codigo.strip().strip(".").split(".")
+    if not 1 <= len(partes) <= 3 or not all(p.isdigit() and int(p) > 0 for p in partes):
+        return None
+    return [int(p) for p in partes]
+
+
+class Plano(models.Model):
+    """An action plan (the I PAECM is the first; others live beside it)."""
+
+    slug = models.SlugField("identificador", max_length=40, unique=True)
+    sigla = models.CharField("sigla", max_length=40, unique=True)
+    nome = models.CharField("nome", max_length=300)
+    ano_inicio = models.PositiveSmallIntegerField("ano de início")
+    ano_fim = models.PositiveSmallIntegerField("ano de término")
+    url_fonte = models.URLField("fonte do texto", max_length=300)
+    licenca = models.CharField("licença do texto", max_length=200)
+    publicado_em = models.DateField("publicado em")
+    atualizado_na_fonte_em = models.DateField("atualizado na fonte em", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "plano"
+        verbose_name_plural = "planos"
+        ordering = ["ano_inicio", "sigla"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ano_fim__gte=models.F("ano_inicio")), name="plano_periodo_valido"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sigla
+
+    @property
+    def inicio(self) -> date:
+        return date(self.ano_inicio, 1, 1)
+
+    @property
+    def fim(self) -> date:
+        return date(self.ano_fim, 12, 31)
+
+
+class ItemDoPlano(models.Model):
+    """What objectives, actions and activities share: a number within the
+    parent, the full code, and the verbatim text."""
+
+    numero = models.PositiveSmallIntegerField("número", validators=[MinValueValidator(1)])
+    codigo = models.CharField("código", max_length=20)
+    texto = models.TextField("texto")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.codigo} {self.texto[:80]}"
+
+    def codigo_esperado(self) -> str:
+        pai = self.pai
+        return f"{pai.codigo}.{self.numero}" if pai else str(self.numero)
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.texto or not self.texto.strip():
+            raise ValidationError({"texto": "O texto não pode ficar em branco."})
+        if self.numero and self.pai is not None and self.codigo != self.codigo_esperado():
+            raise ValidationError(
+                {"codigo": f"O código deve ser {self.codigo_esperado()}, conforme o item superior."}
+            )
+
+
+def _constraints(prefixo: str, pai: str) -> list:
+    return [
+        models.UniqueConstraint(fields=[pai, "numero"], name=f"{prefixo}_numero_unico"),
+        models.UniqueConstraint(fields=[pai, "codigo"], name=f"{prefixo}_codigo_unico"),
+        models.CheckConstraint(
+            condition=models.Q(numero__gte=1), name=f"{prefixo}_numero_positivo"
+        ),
+        models.CheckConstraint(condition=~models.Q(texto=""), name=f"{prefixo}_texto_nao_vazio"),
+    ]
+
+
+class Objetivo(ItemDoPlano):
+    """Objetivo específico (level 1)."""
+
+    plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="objetivos")
+    descricao = models.TextField("descrição", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "objetivo específico"
+        verbose_name_plural = "objetivos específicos"
+        ordering = ["plano", "numero"]
+        constraints = _constraints("objetivo", "plano")
+
+    @property
+    def pai(self):
+        return None
+
+
+class AcaoQuerySet(models.QuerySet):
+    def em_ordem(self):
+        """Actions ordered as numbers (1.9 before 1.10)."""
+        return self.order_by("objetivo__plano_id", "objetivo__numero", "numero")
+
+
+class Acao(ItemDoPlano):
+    """Ação prioritária (level 2)."""
+
+    objetivo = models.ForeignKey(Objetivo, on_delete=models.PROTECT, related_name="acoes")
+    history = HistoricalRecords()
+    objects = AcaoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ação prioritária"
+        verbose_name_plural = "ações prioritárias"
+        ordering = ["objetivo__plano_id", "objetivo__numero", "numero"]
+        constraints = _constraints("acao", "objetivo")
+
+    @property
+    def pai(self):
+        return self.objetivo if self.objetivo_id else None
+
+
+class AtividadeQuerySet(models.QuerySet):
+    def em_ordem(self):
+        """Activities ordered as numbers (1.1.9 before 1.1.10)."""
+        return self.order_by(
+            "acao__objetivo__plano_id", "acao__objetivo__numero", "acao__numero", "numero"
+        )
+
+    def para_plano(self):
+        """Everything the plan table shows: the action and objective of each
+        activity, and its links with their institutions, in code order.
+        Costs one query plus one for the links."""
+        return (
+            self.em_ordem()
+            .select_related("acao__objetivo__plano")
+            .prefetch_related(
+                models.Prefetch(
+                    "vinculos",
+                    # Responsible institutions first, then in the plan's own order.
+                    queryset=Vinculo.objects.select_related("instituicao").order_by("-papel", "pk"),
+                )
+            )
+        )
+
+    def do_parceiro(self, instituicao):
+        """The activities an institution is linked to."""
+        return self.filter(vinculos__instituicao=instituicao)
+
+    def por_codigo(self, plano, codigo: str):
+        return self.filter(acao__objetivo__plano=plano, codigo=codigo)
+
+
+class Atividade(ItemDoPlano):
+    """Atividade (level 3): what partners report on.
+
+    situacao, percentual and atualizado_em mirror the latest published report;
+    only monitoramento.services writes them."""
+
+    acao = models.ForeignKey(Acao, on_delete=models.PROTECT, related_name="atividades")
+    prazo = models.DateField("prazo", null=True, blank=True)
+    peso = models.DecimalField(
+        "peso nos agregados",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    links = models.TextField(
+        "links",
+        blank=True,
+        help_text="Coluna LINKS da tabela do plano: um endereço por linha.",
+    )
+    situacao = models.CharField(
+        "situação atual",
+        max_length=20,
+        choices=Situacao.choices,
+        default=Situacao.SEM_INFORMACAO,
+        editable=False,
+    )
+    percentual = models.PositiveSmallIntegerField("% executado", null=True, editable=False)
+    atualizado_em = models.DateTimeField("última atualização publicada", null=True, editable=False)
+    instituicoes = models.ManyToManyField(
+        Instituicao, through="Vinculo", related_name="atividades", blank=True
+    )
+    history = HistoricalRecords()
+    objects = AtividadeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "atividade"
+        verbose_name_plural = "atividades"
+        ordering = ["acao__objetivo__plano_id", "acao__objetivo__numero", "acao__numero", "numero"]
+        constraints = [
+            *_constraints("atividade", "acao"),
+            models.CheckConstraint(condition=models.Q(peso__gt=0), name="atividade_peso_positivo"),
+            models.CheckConstraint(
+                condition=models.Q(percentual__isnull=True)
+                | models.Q(percentual__gte=0, percentual__lte=100),
+                name="atividade_percentual_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(situacao__in=Situacao.values),
+                name="atividade_situacao_valida",
+            ),
+        ]
+
+    @property
+    def pai(self):
+        return self.acao if self.acao_id else None
+
+    def lista_de_links(self) -> list[str]:
+        return [linha.strip() for linha in self.links.splitlines() if linha.strip()]
+
+
+class Vinculo(models.Model):
+    """The link between an activity and an institution, with its role."""
+
+    class Papel(models.TextChoices):
+        RESPONSAVEL = "responsavel", "Responsável"
+        PARCEIRA = "parceira", "Parceira"
+
+    atividade = models.ForeignKey(Atividade, on_delete=models.CASCADE, related_name="vinculos")
+    instituicao = models.ForeignKey(Instituicao, on_delete=models.PROTECT, related_name="vinculos")
+    papel = models.CharField("papel", max_length=12, choices=Papel.choices, default=Papel.PARCEIRA)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vínculo"
+        verbose_name_plural = "vínculos"
+        constraints = [
+            models.UniqueConstraint(fields=["atividade", "instituicao"], name="vinculo_unico"),
+            models.CheckConstraint(
+                condition=models.Q(papel__in=["responsavel", "parceira"]),
+                name="vinculo_papel_valido",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atividade.codigo} ↔ {self.instituicao.sigla} ({self.get_papel_display()})"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plano"
+
+urlpatterns = [
+    path("plano/", views.plano, name="plano"),
+]

@@ -1,0 +1,104 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from parceiros.models import Instituicao
+from plano.carga import carregar_plano
+from plano.models import Plano
+
+from . import factories
+
+# Playwright runs an event loop in the thread that also talks to the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEED = Path(
+    os.environ.get(
+        "PAECM_SEED",
+        Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_c0d17b519f487882.txt",
+    )
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolamento(settings, tmp_path):
+    """Each test starts with an empty cache (login throttling, demo banner),
+    its own media folder, and templates that fail loudly on a missing variable."""
+    cache.clear()
+    # A real hash costs half a second here; tests do not measure it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    for template in settings.TEMPLATES:
+        template["OPTIONS"]["string_if_invalid"] = "INVALID[%s]"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    assert SEED.exists(), f"seed file not found at {SEED}; set PAECM_SEED"
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def plano(db) -> Plano:
+    """The real I PAECM, loaded from the fixture as carregar_plano does."""
+    carregar_plano()
+    return Plano.objects.get(slug="i-paecm")
+
+
+@pytest.fixture
+def pf(plano) -> Instituicao:
+    return Instituicao.objects.get(sigla="PF")
+
+
+@pytest.fixture
+def dpu(plano) -> Instituicao:
+    return Instituicao.objects.get(sigla="DPU")
+
+
+@pytest.fixture
+def parceiro_pf(pf):
+    return factories.criar_usuario(username="parceiro.pf", instituicao=pf)
+
+
+@pytest.fixture
+def parceiro_dpu(dpu):
+    return factories.criar_usuario(username="parceiro.dpu", instituicao=dpu)
+
+
+@pytest.fixture
+def equipe(db):
+    from django.contrib.auth.models import Group
+
+    usuario = factories.criar_usuario(username="equipe.cgetp", is_staff=True)
+    usuario.groups.add(Group.objects.get(name="Equipe CGETP"))
+    return usuario
+
+
+@pytest.fixture
+def validador(db):
+    from django.contrib.auth.models import Group
+
+    usuario = factories.criar_usuario(username="validador.cgetp", is_staff=True)
+    usuario.groups.add(*Group.objects.filter(name__in=["Equipe CGETP", "Validadores"]))
+    return usuario
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: browser and PostgreSQL tests must run."""
+    if not os.environ.get("CI"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(
+            f"CI: {skipped} test(s) skipped; skips are not allowed in CI.", red=True
+        )
+        session.exitstatus = 1

@@ -1,0 +1,152 @@
+"""Plain keyword-only factories (no dependency), as in djangoproject.com."""
+
+import itertools
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from monitoramento.models import Atualizacao, Ciclo, Evidencia
+from parceiros.models import Instituicao, Usuario
+from plano.indicadores import Situacao
+from plano.models import Acao, Atividade, Objetivo, Plano, Vinculo
+
+_seq = itertools.count(1)
+
+SENHA = "senha-de-teste-123"
+
+
+def criar_instituicao(*, sigla: str | None = None, **kwargs) -> Instituicao:
+    n = next(_seq)
+    sigla = sigla or f"INST{n}"
+    kwargs.setdefault("nome", f"Instituição {sigla}")
+    kwargs.setdefault("slug", sigla.lower().replace(" ", "-"))
+    return Instituicao.objects.create(sigla=sigla, **kwargs)
+
+
+def criar_usuario(*, username: str | None = None, instituicao=None, **kwargs) -> Usuario:
+    username = username or f"usuario{next(_seq)}"
+    kwargs.setdefault("email", f"{username}@example.org")
+    return Usuario.objects.create_user(
+        username=username, password=SENHA, instituicao=instituicao, **kwargs
+    )
+
+
+def criar_plano(*, slug: str = "outro-plano", **kwargs) -> Plano:
+    defaults = {
+        "sigla": slug.upper(),
+        "nome": f"Plano {slug}",
+        "ano_inicio": 2024,
+        "ano_fim": 2029,
+        "url_fonte": "https://example.org/plano",
+        "licenca": "CC BY-ND 3.0",
+        "publicado_em": date(2024, 11, 22),
+    }
+    defaults.update(kwargs)
+    return Plano.objects.create(slug=slug, **defaults)
+
+
+def criar_atividade(*, plano: Plano, codigo: str = "1.1.1", **kwargs) -> Atividade:
+    """An activity with its objective and action, created as needed."""
+    o, a, t = (int(p) for p in codigo.split("."))
+    objetivo, _ = Objetivo.objects.get_or_create(
+        plano=plano, numero=o, defaults={"codigo": str(o), "texto": f"Objetivo {o}"}
+    )
+    acao, _ = Acao.objects.get_or_create(
+        objetivo=objetivo, numero=a, defaults={"codigo": f"{o}.{a}", "texto": f"Ação {o}.{a}"}
+    )
+    kwargs.setdefault("texto", f"Atividade {codigo}")
+    return Atividade.objects.create(acao=acao, numero=t, codigo=codigo, **kwargs)
+
+
+def vincular(*, atividade: Atividade, instituicao: Instituicao, papel: str = "parceira") -> Vinculo:
+    return Vinculo.objects.create(atividade=atividade, instituicao=instituicao, papel=papel)
+
+
+def criar_ciclo(*, plano: Plano, codigo: str = "2025.1", aberto: bool = False, **kwargs) -> Ciclo:
+    ano, sem = (int(p) for p in codigo.split("."))
+    inicio = date(ano, 1, 1) if sem == 1 else date(ano, 7, 1)
+    fim = date(ano, 6, 30) if sem == 1 else date(ano, 12, 31)
+    if aberto:
+        hoje = timezone.localdate()
+        janela = (hoje - timedelta(days=10), hoje + timedelta(days=10), hoje + timedelta(days=20))
+    else:
+        janela = (fim + timedelta(days=1), fim + timedelta(days=30), fim + timedelta(days=45))
+    defaults = dict(zip(("abertura", "prazo", "encerramento"), janela, strict=True))
+    defaults.update(kwargs)
+    return Ciclo.objects.create(plano=plano, codigo=codigo, inicio=inicio, fim=fim, **defaults)
+
+
+def criar_atualizacao(
+    *,
+    atividade: Atividade,
+    instituicao: Instituicao,
+    ciclo: Ciclo,
+    autor: Usuario,
+    situacao: str = Situacao.EM_ANDAMENTO,
+    percentual: int = 50,
+    estado: str = Atualizacao.Estado.RASCUNHO,
+    **kwargs,
+) -> Atualizacao:
+    if estado in (Atualizacao.Estado.PUBLICADA, Atualizacao.Estado.DEVOLVIDA):
+        kwargs.setdefault("validado_em", timezone.now())
+    if estado != Atualizacao.Estado.RASCUNHO:
+        kwargs.setdefault("enviado_em", timezone.now())
+    kwargs.setdefault("realizado", "Relato de teste.")
+    return Atualizacao.objects.create(
+        atividade=atividade,
+        instituicao=instituicao,
+        ciclo=ciclo,
+        autor=autor,
+        situacao=situacao,
+        percentual=percentual,
+        estado=estado,
+        **kwargs,
+    )
+
+
+def criar_evidencia(*, atualizacao: Atualizacao, **kwargs) -> Evidencia:
+    kwargs.setdefault("titulo", "Evidência de teste")
+    kwargs.setdefault("url", "https://example.org/evidencia")
+    return Evidencia.objects.create(atualizacao=atualizacao, **kwargs)
+
+
+def ampliar_plano(*, plano: Plano, fator: int) -> None:
+    """Add (fator - 1) copies of the plan's shape (4 objectives, 28 actions,
+    75 activities) as extra objectives, each activity linked to the
+    institutions of its original, so pages can be measured on larger data."""
+    originais = list(
+        Atividade.objects.filter(acao__objetivo__plano=plano)
+        .select_related("acao__objetivo")
+        .prefetch_related("vinculos")
+    )
+    ultimo = Objetivo.objects.filter(plano=plano).count()
+    for copia in range(1, fator):
+        objetivos, acoes, novas, vinculos = {}, {}, [], []
+        for original in originais:
+            o = ultimo + (copia - 1) * 4 + original.acao.objetivo.numero
+            if o not in objetivos:
+                objetivos[o] = Objetivo.objects.create(
+                    plano=plano, numero=o, codigo=str(o), texto=f"Objetivo ampliado {o}"
+                )
+            chave = (o, original.acao.numero)
+            if chave not in acoes:
+                acoes[chave] = Acao.objects.create(
+                    objetivo=objetivos[o],
+                    numero=original.acao.numero,
+                    codigo=f"{o}.{original.acao.numero}",
+                    texto=f"Ação ampliada {o}.{original.acao.numero}",
+                )
+            nova = Atividade(
+                acao=acoes[chave],
+                numero=original.numero,
+                codigo=f"{o}.{original.acao.numero}.{original.numero}",
+                texto=original.texto,
+            )
+            novas.append((nova, original))
+        Atividade.objects.bulk_create([n for n, _ in novas])
+        for nova, original in novas:
+            vinculos += [
+                Vinculo(atividade=nova, instituicao_id=v.instituicao_id, papel=v.papel)
+                for v in original.vinculos.all()
+            ]
+        Vinculo.objects.bulk_create(vinculos)

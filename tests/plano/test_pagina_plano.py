@@ -1,0 +1,65 @@
+"""/plano/: the whole plan as the ministry's table shows it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plano.models import Atividade
+from tests import factories
+
+
+def test_plano_mostra_as_75_atividades_com_texto_exato(client, plano):
+    resposta = client.get("/plano/")
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert "Atividades do I PAECM: 75" in html
+    for atividade in Atividade.objects.all():
+        assert f'id="atividade-{atividade.codigo}"' in html
+    # Paragraphs of multi-line texts are kept.
+    assert (
+        "Especificamente, a formação deverá conter, no mínimo, conteúdos sobre:<br>a) A identificação"
+        in html
+    )
+    assert "*O mesmo para brasileiros com destino ao exterior." in html
+
+
+def test_plano_lista_parceiros_ou_a_definir(client, plano):
+    html = client.get("/plano/").content.decode()
+    linha_111 = html.split('id="atividade-1.1.1"')[1].split("</tr>")[0]
+    for sigla in ["MJSP", "MPF", "PF", "DPU", "Agências Internacionais", "OSCs"]:
+        assert f"<li>{sigla}</li>" in linha_111
+    linha_114 = html.split('id="atividade-1.1.4"')[1].split("</tr>")[0]
+    assert "Parceiros a definir" in linha_114
+
+
+def test_plano_celulas_de_objetivo_e_acao_abrangem_suas_atividades(client, plano):
+    html = client.get("/plano/").content.decode()
+    # Objective 1 has 16 activities, action 1.1 has 4.
+    assert '<td rowspan="16" class="celula-objetivo"><span class="codigo">1</span>' in html
+    assert '<td rowspan="4" class="celula-acao"><span class="codigo">1.1</span>' in html
+
+
+def test_plano_ordena_codigos_como_numeros(client, plano):
+    acao = Atividade.objects.get(codigo="1.1.4").acao
+    for numero in range(5, 11):
+        Atividade.objects.create(
+            acao=acao, numero=numero, codigo=f"1.1.{numero}", texto=f"Extra {numero}"
+        )
+    html = client.get("/plano/").content.decode()
+    assert html.index('id="atividade-1.1.9"') < html.index('id="atividade-1.1.10"')
+    assert html.index('id="atividade-1.1.10"') < html.index('id="atividade-1.2.1"')
+
+
+def _consultas(client, url):
+    client.get(url)  # warm the demo-banner cache, as in steady state
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("fator", [1, 10])
+def test_plano_custa_3_consultas_qualquer_que_seja_o_tamanho(client, plano, fator):
+    # 1. the plan; 2. activities with action and objective; 3. links with institutions.
+    factories.ampliar_plano(plano=plano, fator=fator)
+    assert Atividade.objects.count() == 75 * fator
+    assert _consultas(client, "/plano/") == 3

@@ -1,0 +1,46 @@
+"""Every page validates with the Nu Html Checker (npm vnu-jar), in one JVM call."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# Public pages validated here; later pages add themselves to this list.
+PAGINAS = ["/plano/"]
+
+
+def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
+    assert VNU.exists(), "vnu.jar missing: run `make install` (npm ci)"
+    java = shutil.which("java")
+    assert java, "Java is needed to run the Nu Html Checker"
+    arquivos = []
+    for i, (_url, html) in enumerate(paginas.items()):
+        arquivo = pasta / f"pagina{i}.html"
+        arquivo.write_text(html, encoding="utf-8")
+        arquivos.append(str(arquivo))
+    saida = subprocess.run(  # noqa: S603 - fixed command, our own files
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *arquivos],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return json.loads(saida.stderr or '{"messages": []}')["messages"]
+
+
+@pytest.mark.django_db
+def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
+    from monitoramento.demo import carregar_demo
+
+    carregar_demo()
+    paginas = {}
+    for url in PAGINAS:
+        resposta = client.get(url)
+        assert resposta.status_code == 200, url
+        paginas[url] = resposta.content.decode()
+    erros = validar(paginas, tmp_path)
+    assert erros == [], json.dumps(erros, ensure_ascii=False, indent=1)
