@@ -249,3 +249,9 @@ class Evidencia(models.Model):
 
     def __str__(self) -> str:
         return self.titulo
+
+    @property
+    def href(self) -> str:
+        """Where a reader opens the evidence: its link, or the view that serves
+        the file after checking who may see it (/evidencias/<pk>/)."""
+        return self.url or f"/evidencias/{self.pk}/"
