@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -142,16 +142,30 @@ def gerar_json(colunas: Sequence[Coluna], linhas: Iterable[list]) -> Iterator[by
 # XLSX -----------------------------------------------------------------------
 
 
-def celula_xlsx(folha, valor):
-    """A value ready for openpyxl: text always as a string cell (openpyxl would
-    read "=…" as a formula and "#N/A" as an error), datetimes local and naive."""
-    if isinstance(valor, str):
-        celula = WriteOnlyCell(folha, value=sem_caracteres_ilegais(valor))
+def texto_xlsx(folha, valor):
+    """Text always as a string cell. openpyxl would store "=…" as a formula and
+    "#N/A" as an error, so those become explicit string cells (only those: a
+    cell object per value would double the time of a large file)."""
+    if valor is None:
+        return None
+    valor = sem_caracteres_ilegais(valor)
+    if valor.startswith("=") or valor in ERROR_CODES:
+        celula = WriteOnlyCell(folha, value=valor)
         celula.data_type = "s"
         return celula
-    if isinstance(valor, datetime):
-        return hora_local(valor)
     return valor
+
+
+def conversores_xlsx(folha, colunas: Sequence[Coluna]) -> list:
+    """Per column, what turns a value into a cell (None: the value as it is)."""
+
+    def texto(valor):
+        return texto_xlsx(folha, valor)
+
+    def data_hora(valor):
+        return hora_local(valor) if valor else None
+
+    return [{"string": texto, "datetime": data_hora}.get(c.tipo) for c in colunas]
 
 
 def cabecalho_xlsx(folha, titulos: Iterable[str]) -> list:
@@ -182,9 +196,10 @@ def gravar_xlsx(
         planilha.column_dimensions[get_column_letter(i)].width = largura(coluna)
     planilha.freeze_panes = "A2"
     planilha.append(cabecalho_xlsx(planilha, (c.titulo for c in colunas)))
+    conversores = conversores_xlsx(planilha, colunas)
     total = 1
     for linha in linhas:
-        planilha.append([celula_xlsx(planilha, v) for v in linha])
+        planilha.append([f(v) if f else v for f, v in zip(conversores, linha, strict=True)])
         total += 1
     planilha.auto_filter.ref = f"A1:{get_column_letter(len(colunas))}{total}"
     livro.save(arquivo)
@@ -244,11 +259,17 @@ def _espacos(m: re.Match) -> str:
     return f'<text:s text:c="{len(m.group())}"/>'
 
 
+_ESPECIAIS = re.compile(r"[\r\n\t]|^ |  ")
+
+
 def paragrafo_ods(texto: str) -> str:
     """Text as ODF keeps it: line breaks, tabs and runs of spaces are
     elements, since XML collapses whitespace."""
+    texto = sem_caracteres_ilegais(texto)
+    if not _ESPECIAIS.search(texto):
+        return f"<text:p>{escape(texto)}</text:p>"
     linhas = []
-    for linha in _QUEBRAS.split(sem_caracteres_ilegais(texto)):
+    for linha in _QUEBRAS.split(texto):
         linhas.append(_ESPACOS.sub(_espacos, escape(linha)).replace("\t", "<text:tab/>"))
     return "<text:p>" + "<text:line-break/>".join(linhas) + "</text:p>"
 
