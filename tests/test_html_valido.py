@@ -12,6 +12,12 @@ VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / 
 
 # Public pages validated here; later pages add themselves to this list.
 PAGINAS = ["/plano/"]
+PAGINAS += [
+    "/plano/1/",
+    "/plano/1.1/",
+    "/plano/1.1.1/",
+    "/plano/?objetivo=1&situacao=em_andamento&busca=formacao",
+]
 
 
 def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
