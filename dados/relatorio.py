@@ -21,6 +21,7 @@ from typing import IO
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -134,97 +135,100 @@ def cobertura_do_ciclo(
     return linhas
 
 
-def valor_da_celula(valor):
+def celula(folha, valor, *, formato: str = "", fonte=None, fundo=None, link: str = ""):
+    """One styled cell; text is always stored as text, never as a formula."""
     if isinstance(valor, Decimal):
-        return float(valor)
-    if isinstance(valor, datetime):
-        return hora_local(valor)
-    if isinstance(valor, str):
-        return sem_caracteres_ilegais(valor)
-    return valor
-
-
-def escrever(folha, linha: int, coluna: int, valor, *, formato: str = ""):
-    """Write one cell; text is always stored as text, never as a formula."""
-    celula = folha.cell(row=linha, column=coluna, value=valor_da_celula(valor))
-    if isinstance(valor, str):
-        celula.data_type = "s"
-    if formato:
-        celula.number_format = formato
+        valor = float(valor)
     elif isinstance(valor, datetime):
-        celula.number_format = FORMATO_DATA_HORA
+        valor = hora_local(valor)
+        formato = formato or FORMATO_DATA_HORA
     elif isinstance(valor, date):
-        celula.number_format = FORMATO_DATA
-    return celula
+        formato = formato or FORMATO_DATA
+    elif isinstance(valor, str):
+        valor = sem_caracteres_ilegais(valor)
+    resultado = WriteOnlyCell(folha, value=valor)
+    if isinstance(valor, str):
+        resultado.data_type = "s"
+        resultado.alignment = QUEBRA
+    if formato:
+        resultado.number_format = formato
+    if fonte:
+        resultado.font = fonte
+    if fundo:
+        resultado.fill = fundo
+    if link:
+        resultado.hyperlink = link
+        resultado.font = LINK
+    return resultado
 
 
-def cabecalho(folha, linha: int, titulos: list[str]) -> None:
-    for coluna, titulo in enumerate(titulos, start=1):
-        celula = escrever(folha, linha, coluna, titulo)
-        celula.font = FONTE_CABECALHO
-        celula.fill = FUNDO_CABECALHO
-        celula.alignment = QUEBRA
+def cabecalho(folha, titulos: list[str]) -> list:
+    return [celula(folha, t, fonte=FONTE_CABECALHO, fundo=FUNDO_CABECALHO) for t in titulos]
 
 
-def larguras(folha, valores: list[int]) -> None:
-    for coluna, largura in enumerate(valores, start=1):
+def nova_folha(livro, titulo: str, larguras: list[int]):
+    folha = livro.create_sheet(titulo)
+    for coluna, largura in enumerate(larguras, start=1):
         folha.column_dimensions[get_column_letter(coluna)].width = largura
+    return folha
 
 
-def tabela(
-    folha,
-    titulos: list[str],
-    linhas,
-    *,
-    larguras_: list[int],
-    formatos: dict[int, str] | None = None,
-):
-    """A data sheet: styled header frozen in row 1, filter, wrapped text."""
-    cabecalho(folha, 1, titulos)
-    larguras(folha, larguras_)
+def tabela(livro, titulo: str, titulos: list[str], linhas, *, larguras: list[int], formatos=None):
+    """A data sheet: styled header frozen in row 1, a filter over every
+    column. Each row is a list of values, or of (value, options) pairs for
+    cells needing a link or a fill. Returns the sheet."""
+    folha = nova_folha(livro, titulo, larguras)
     folha.freeze_panes = "A2"
-    n = 1
-    for n, valores in enumerate(linhas, start=2):  # noqa: B007 - n is the last row
-        for coluna, valor in enumerate(valores, start=1):
-            celula = escrever(folha, n, coluna, valor, formato=(formatos or {}).get(coluna, ""))
-            celula.alignment = QUEBRA
-    folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{n}"
-    return n
+    folha.append(cabecalho(folha, titulos))
+    formatos = formatos or {}
+    ultima = 1
+    for ultima, valores in enumerate(linhas, start=2):  # noqa: B007 - the last row is kept
+        opcoes = valores.pop() if isinstance(valores[-1], dict) else {}
+        folha.append(
+            [
+                celula(folha, v, formato=formatos.get(i, ""), **opcoes.get(i, opcoes.get("*", {})))
+                for i, v in enumerate(valores, start=1)
+            ]
+        )
+    folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{ultima}"
+    return folha
 
 
-def secao(
-    folha, linha: int, titulo: str, titulos: list[str], linhas: list[list], formatos=None
-) -> int:
-    """A titled table on the summary sheet; returns the next free row."""
-    escrever(folha, linha, 1, titulo).font = SECAO
-    cabecalho(folha, linha + 1, titulos)
-    for i, valores in enumerate(linhas, start=linha + 2):
-        for coluna, valor in enumerate(valores, start=1):
-            escrever(folha, i, coluna, valor, formato=(formatos or {}).get(coluna, ""))
-    return linha + len(linhas) + 3
+def secao(folha, titulo: str, titulos: list[str], linhas: list[list], formatos=None) -> None:
+    """A titled table on the summary sheet, then a blank row."""
+    folha.append([celula(folha, titulo, fonte=SECAO)])
+    folha.append(cabecalho(folha, titulos))
+    for valores in linhas:
+        folha.append(
+            [
+                celula(folha, v, formato=(formatos or {}).get(i, ""))
+                for i, v in enumerate(valores, 1)
+            ]
+        )
+    folha.append([])
 
 
-def folha_resumo(folha, ciclo: Ciclo, atividades, situacoes, coberturas) -> None:
-    folha.title = "Resumo"
-    larguras(folha, [16, 60, 16, 16, 18])
-    escrever(
-        folha, 1, 1, f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
-    ).font = TITULO
-    escrever(
-        folha,
-        2,
-        1,
-        f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}. "
-        f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
-    )
+def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None:
+    folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18])
     folha.freeze_panes = "A3"
+    titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
+    folha.append([celula(folha, titulo, fonte=TITULO)])
+    folha.append(
+        [
+            celula(
+                folha,
+                f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}. "
+                f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
+            )
+        ]
+    )
+    folha.append([])
 
     contagem = defaultdict(int)
     for s in situacoes.values():
         contagem[s.exibida] += 1
-    linha = secao(
+    secao(
         folha,
-        4,
         "Atividades por situação",
         ["Código", "Situação", "Atividades"],
         [[codigo, rotulo, contagem[codigo]] for codigo, rotulo in SITUACOES_EXIBIDAS]
@@ -238,17 +242,15 @@ def folha_resumo(folha, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
         por_objetivo[atividade.acao.objetivo].append(item)
         por_acao[atividade.acao].append(item)
     formato = {4: FORMATO_PERCENTUAL}
-    linha = secao(
+    secao(
         folha,
-        linha,
         "Execução por objetivo específico (%)",
         ["Código", "Objetivo específico", "Atividades", "Execução (%)"],
         [[o.codigo, o.texto, len(itens), execucao(itens)] for o, itens in por_objetivo.items()],
         formato,
     )
-    linha = secao(
+    secao(
         folha,
-        linha,
         "Execução por ação prioritária (%)",
         ["Código", "Ação prioritária", "Atividades", "Execução (%)"],
         [[a.codigo, a.texto, len(itens), execucao(itens)] for a, itens in por_acao.items()],
@@ -256,7 +258,6 @@ def folha_resumo(folha, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
     )
     secao(
         folha,
-        linha,
         "Cobertura dos relatos por instituição (%)",
         ["Instituição", "Nome", "Atividades esperadas", "Relatos publicados", "Cobertura (%)"],
         [
@@ -265,8 +266,6 @@ def folha_resumo(folha, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
         ],
         {5: FORMATO_PERCENTUAL},
     )
-    for linha_ in folha.iter_rows(min_row=4, max_col=2):
-        linha_[1].alignment = QUEBRA
 
 
 def _por_instituicao(relatos, campo: str) -> str:
@@ -276,9 +275,10 @@ def _por_instituicao(relatos, campo: str) -> str:
     return "\n\n".join(f"{sigla}: {texto}" for sigla, texto in textos)
 
 
-def folha_plano(folha, atividades, situacoes, relatos_publicados) -> None:
-    """The ministry's table (objective and action cells span their
-    activities), followed by the cycle's situation and reports."""
+def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
+    """The ministry's table (an objective's and an action's cell span their
+    activities), followed by the cycle's situation and published reports. The
+    evidence cell links to the first evidence; each one is on "Evidências"."""
     titulos = [
         "Objetivo específico",
         "Ação prioritária",
@@ -291,16 +291,27 @@ def folha_plano(folha, atividades, situacoes, relatos_publicados) -> None:
         "Evidências",
         "Validado em",
     ]
+    grupos = {1: [], 2: []}  # column -> [first row, last row] of each group
 
     def linhas():
-        for atividade in atividades:
+        anterior = None
+        for linha, atividade in enumerate(atividades, start=2):
+            acao, objetivo = atividade.acao, atividade.acao.objetivo
+            novo_objetivo = anterior is None or anterior.acao.objetivo_id != objetivo.pk
+            nova_acao = anterior is None or anterior.acao_id != acao.pk
+            for coluna, novo in ((1, novo_objetivo), (2, nova_acao)):
+                if novo:
+                    grupos[coluna].append([linha, linha])
+                else:
+                    grupos[coluna][-1][1] = linha
+            anterior = atividade
             s = situacoes[atividade.pk]
             relatos = relatos_publicados.get(atividade.pk, [])
             evidencias = [e for r in relatos for e in r.evidencias.all()]
             validacoes = [r.validado_em for r in relatos]
             yield [
-                f"{atividade.acao.objetivo.codigo} {atividade.acao.objetivo.texto}",
-                f"{atividade.acao.codigo} {atividade.acao.texto}",
+                f"{objetivo.codigo} {objetivo.texto}" if novo_objetivo else None,
+                f"{acao.codigo} {acao.texto}" if nova_acao else None,
                 f"{atividade.codigo} {atividade.texto}",
                 "; ".join(v.instituicao.sigla for v in atividade.vinculos.all()) or "A definir",
                 ROTULOS[s.exibida],
@@ -309,38 +320,22 @@ def folha_plano(folha, atividades, situacoes, relatos_publicados) -> None:
                 _por_instituicao(relatos, "restricoes"),
                 "\n".join(f"{e.titulo}: {link_absoluto(e)}" for e in evidencias),
                 max(validacoes) if validacoes else None,
+                {9: {"link": link_absoluto(evidencias[0])}} if evidencias else {},
             ]
 
-    ultima = tabela(
-        folha,
+    folha = tabela(
+        livro,
+        "Plano",
         titulos,
         linhas(),
-        larguras_=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
+        larguras=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
         formatos={6: "0", 10: FORMATO_DATA_HORA},
     )
-    # Evidence cells link to their first evidence; each one is on "Evidências".
-    for i, atividade in enumerate(atividades, start=2):
-        relatos = relatos_publicados.get(atividade.pk, [])
-        evidencias = [e for r in relatos for e in r.evidencias.all()]
-        if evidencias:
-            celula = folha.cell(row=i, column=9)
-            celula.hyperlink = link_absoluto(evidencias[0])
-            celula.font = LINK
-    mesclar_grupos(folha, atividades, ultima)
-
-
-def mesclar_grupos(folha, atividades, ultima: int) -> None:
-    """Merge each objective's and each action's cells over their activities."""
-    for coluna, chave in ((1, lambda a: a.acao.objetivo_id), (2, lambda a: a.acao_id)):
-        inicio = 2
-        for i in range(2, ultima + 1):
-            fim_do_grupo = i == ultima or chave(atividades[i - 1]) != chave(atividades[i - 2])
-            if fim_do_grupo and i > inicio:
-                folha.merge_cells(
-                    start_row=inicio, start_column=coluna, end_row=i, end_column=coluna
-                )
-            if fim_do_grupo:
-                inicio = i + 1
+    for coluna, intervalos in grupos.items():
+        letra = get_column_letter(coluna)
+        for inicio, fim in intervalos:
+            if fim > inicio:
+                folha.merged_cells.add(f"{letra}{inicio}:{letra}{fim}")
 
 
 def link_absoluto(evidencia) -> str:
@@ -352,7 +347,8 @@ def nome_de(usuario) -> str:
     return (usuario.get_full_name() or usuario.username) if usuario else ""
 
 
-def folha_relatos(folha, relatos) -> None:
+def folha_relatos(livro, relatos) -> None:
+    """Every report of the cycle; those not published have a yellow background."""
     titulos = [
         "Atividade",
         "Instituição",
@@ -372,7 +368,8 @@ def folha_relatos(folha, relatos) -> None:
     ]
     publicada = Atualizacao.Estado.PUBLICADA
     tabela(
-        folha,
+        livro,
+        "Relatos do ciclo",
         titulos,
         (
             [
@@ -391,22 +388,19 @@ def folha_relatos(folha, relatos) -> None:
                 nome_de(r.validador),
                 r.validado_em,
                 r.comentario_validacao,
+                {} if r.estado == publicada else {"*": {"fundo": FUNDO_NAO_PUBLICADO}},
             ]
             for r in relatos
         ),
-        larguras_=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
+        larguras=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
         formatos={7: "0", 12: FORMATO_DATA_HORA, 14: FORMATO_DATA_HORA},
     )
-    for i, r in enumerate(relatos, start=2):
-        if r.estado != publicada:
-            for celula in folha[i]:
-                celula.fill = FUNDO_NAO_PUBLICADO
 
 
-def folha_evidencias(folha, relatos) -> None:
-    evidencias = [(r, e) for r in relatos for e in r.evidencias.all()]
+def folha_evidencias(livro, relatos) -> None:
     tabela(
-        folha,
+        livro,
+        "Evidências",
         ["Atividade", "Instituição", "Estado do relato", "Título", "Tipo", "Data", "Link"],
         (
             [
@@ -417,15 +411,13 @@ def folha_evidencias(folha, relatos) -> None:
                 e.get_tipo_display(),
                 e.data,
                 link_absoluto(e),
+                {7: {"link": link_absoluto(e)}},
             ]
-            for r, e in evidencias
+            for r in relatos
+            for e in r.evidencias.all()
         ),
-        larguras_=[12, 16, 22, 50, 16, 14, 60],
+        larguras=[12, 16, 22, 50, 16, 14, 60],
     )
-    for i, (_r, e) in enumerate(evidencias, start=2):
-        celula = folha.cell(row=i, column=7)
-        celula.hyperlink = link_absoluto(e)
-        celula.font = LINK
 
 
 def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTOR) -> None:
@@ -440,18 +432,18 @@ def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTO
         if relato.estado == Atualizacao.Estado.PUBLICADA:
             publicados[relato.atividade_id].append(relato)
 
-    livro = Workbook()
+    # Write-only mode: rows go to disk as they are made, so a cycle of a plan
+    # a hundred times larger still fits in a request.
+    livro = Workbook(write_only=True)
     livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
     livro.properties.creator = autor
     livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
     folha_resumo(
-        livro.active, ciclo, atividades, situacoes, cobertura_do_ciclo(ciclo, atividades, situacoes)
+        livro, ciclo, atividades, situacoes, cobertura_do_ciclo(ciclo, atividades, situacoes)
     )
-    folha_plano(livro.create_sheet("Plano"), atividades, situacoes, publicados)
-    folha_relatos(livro.create_sheet("Relatos do ciclo"), relatos)
-    folha_evidencias(livro.create_sheet("Evidências"), relatos)
-    for folha in livro.worksheets:
-        folha.page_setup.orientation = "landscape"
+    folha_plano(livro, atividades, situacoes, publicados)
+    folha_relatos(livro, relatos)
+    folha_evidencias(livro, relatos)
     livro.save(arquivo)
 
 
