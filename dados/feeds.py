@@ -1,5 +1,7 @@
 """Atom feeds of published reports: all, per objective, per institution."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -8,54 +10,57 @@ from django.utils.feedgenerator import Atom1Feed
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS
-from plano.models import Objetivo
+from plano.models import Objetivo, Plano
 
 from .versao import com_validadores, nao_modificado, plano_com_versao, validadores
 
 ITENS = 50
 
 
+@dataclass(frozen=True)
+class Selecao:
+    plano: Plano
+    filtro: Objetivo | Instituicao | None = None
+
+
 class RelatosFeed(Feed):
-    """The latest published reports of the public plan."""
+    """The latest published reports of the public plan. A Feed instance is
+    shared by every request (and thread), so per-request state travels in
+    the object get_object returns, never on self."""
 
     feed_type = Atom1Feed
     author_name = "CGETP · Ministério da Justiça e Segurança Pública"
+    item_guid_is_permalink = False
 
     def __call__(self, request, *args, **kwargs):
         # Conditional GET, as for every other open-data response.
-        self.plano = plano_com_versao()
-        versao = validadores(request, self.plano)
+        request.plano_publico = plano_com_versao()
+        versao = validadores(request, request.plano_publico)
         resposta = nao_modificado(request, versao) or super().__call__(request, *args, **kwargs)
         return com_validadores(resposta, versao)
 
     def get_object(self, request):
-        return None
+        return Selecao(request.plano_publico)
 
     def title(self, obj):
-        return f"Relatos publicados · {self.plano.sigla}"
+        return f"Relatos publicados · {obj.plano.sigla}"
 
     def subtitle(self, obj):
         return (
-            f"Relatos de execução do {self.plano.sigla} validados e publicados pela CGETP, "
+            f"Relatos de execução do {obj.plano.sigla} validados e publicados pela CGETP, "
             "do mais recente ao mais antigo."
         )
 
     def link(self, obj):
         return f"{settings.SITE_URL}/plano/"
 
-    def feed_url(self, obj):
-        return f"{settings.SITE_URL}{self.request_path}"
-
-    def filtrar(self, relatos, obj):
-        return relatos
-
     def items(self, obj):
-        relatos = Atualizacao.objects.para_dados_abertos(self.plano)
-        return self.filtrar(relatos, obj).order_by("-validado_em", "-pk")[:ITENS]
-
-    def get_feed(self, obj, request):
-        self.request_path = request.path
-        return super().get_feed(obj, request)
+        relatos = Atualizacao.objects.para_dados_abertos(obj.plano)
+        if isinstance(obj.filtro, Objetivo):
+            relatos = relatos.filter(atividade__acao__objetivo=obj.filtro)
+        elif isinstance(obj.filtro, Instituicao):
+            relatos = relatos.filter(instituicao=obj.filtro)
+        return relatos.order_by("-validado_em", "-pk")[:ITENS]
 
     def item_title(self, item):
         return (
@@ -74,8 +79,6 @@ class RelatosFeed(Feed):
 
     def item_guid(self, item):
         return f"{settings.SITE_URL}/api/v1/relatos/?id={item.pk}"
-
-    item_guid_is_permalink = False
 
     def item_author_name(self, item):
         # An institution, never a person.
@@ -97,21 +100,16 @@ class RelatosFeed(Feed):
 
 class RelatosDoObjetivoFeed(RelatosFeed):
     def get_object(self, request, codigo):
-        return get_object_or_404(Objetivo, plano=self.plano, codigo=codigo)
+        plano = request.plano_publico
+        return Selecao(plano, get_object_or_404(Objetivo, plano=plano, codigo=codigo))
 
     def title(self, obj):
-        return f"Relatos publicados · {self.plano.sigla} · objetivo {obj.codigo}"
-
-    def filtrar(self, relatos, obj):
-        return relatos.filter(atividade__acao__objetivo=obj)
+        return f"Relatos publicados · {obj.plano.sigla} · objetivo {obj.filtro.codigo}"
 
 
 class RelatosDaInstituicaoFeed(RelatosFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Instituicao, slug=slug)
+        return Selecao(request.plano_publico, get_object_or_404(Instituicao, slug=slug))
 
     def title(self, obj):
-        return f"Relatos publicados · {self.plano.sigla} · {obj.sigla}"
-
-    def filtrar(self, relatos, obj):
-        return relatos.filter(instituicao=obj)
+        return f"Relatos publicados · {obj.plano.sigla} · {obj.filtro.sigla}"
