@@ -426,9 +426,3 @@ CICLOS = Conjunto(
 )
 
 CONJUNTOS = {c.nome: c for c in (ATIVIDADES, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS)}
-
-
-def registros_em_lotes(queryset) -> Iterator:
-    """Iterate without holding the whole result: chunks of LOTE rows (with
-    their prefetches, when the queryset has any)."""
-    return queryset.iterator(chunk_size=LOTE)
