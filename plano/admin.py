@@ -50,6 +50,9 @@ class ItemDoPlanoForm(forms.ModelForm):
         if self.instance.pk:
             mudou = [c for c in ("numero", self.campo_pai) if c in self.changed_data]
             if mudou:
+                # Keep the saved values, so the model's own checks see a
+                # consistent item while the form reports the error.
+                dados.update({campo: getattr(self.instance, campo) for campo in mudou})
                 raise ValidationError(
                     "O número e o item superior de um item já cadastrado não mudam "
                     "(os códigos abaixo dele dependem deles). Cadastre um item novo."
@@ -189,7 +192,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
     list_display = [
         "codigo_em_ordem",
         "resumo",
-        "instituicoes",
+        "lista_de_instituicoes",
         "situacao",
         "percentual_executado",
         "atualizado_em",
@@ -230,7 +233,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
         return obj.codigo
 
     @admin.display(description="instituições")
-    def instituicoes(self, obj) -> str:
+    def lista_de_instituicoes(self, obj) -> str:
         siglas = [
             v.instituicao.sigla + (" (responsável)" if v.papel == Vinculo.Papel.RESPONSAVEL else "")
             for v in obj.vinculos.all()
