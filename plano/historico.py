@@ -31,8 +31,9 @@ def alteracoes_de_texto(plano: Plano) -> list[AlteracaoDeTexto]:
     ]
     alteracoes = []
     for historico in historicos:
+        # Records of one item, in the order they were written.
         anterior = None
-        registros = historico.order_by("id", "history_date", "history_id").values_list(
+        registros = historico.order_by("id", "history_id").values_list(
             "id", "codigo", "texto", "history_date", "history_type"
         )
         for item, codigo, texto, quando, tipo in registros:
