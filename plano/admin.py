@@ -109,10 +109,28 @@ def _resumo(texto: str) -> str:
 
 
 class ItemDoPlanoAdmin(HistoricoAdmin):
+    """Items listed and sorted by code as numbers (1.9 before 1.10)."""
+
+    # The plan, then the number of each level down to the item's own.
+    niveis_do_codigo: list[str]
     readonly_fields = ["codigo"]
     search_fields = ["codigo", "texto"]
     search_help_text = "Busca no código e no texto."
     list_per_page = 50
+
+    def get_ordering(self, request):
+        return self.niveis_do_codigo
+
+    def get_queryset(self, request):
+        # One sortable number for the code column: up to 999 items per level.
+        ordem = F(self.niveis_do_codigo[0])
+        for nivel in self.niveis_do_codigo[1:]:
+            ordem = ordem * 1000 + F(nivel)
+        return super().get_queryset(request).annotate(ordem=ordem)
+
+    @admin.display(description="código", ordering="ordem")
+    def codigo_em_ordem(self, obj) -> str:
+        return obj.codigo
 
     @admin.display(description="texto")
     def resumo(self, obj) -> str:
@@ -126,16 +144,12 @@ class ObjetivoAdmin(ItemDoPlanoAdmin):
     list_display = ["codigo_em_ordem", "resumo", "plano", "total_de_acoes"]
     list_filter = ["plano"]
     list_select_related = ["plano"]
-    ordering = ["plano", "numero"]
+    niveis_do_codigo = ["plano_id", "numero"]
     autocomplete_fields = ["plano"]
     inlines = [AcaoInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(total_acoes=Count("acoes"))
-
-    @admin.display(description="código", ordering="numero")
-    def codigo_em_ordem(self, obj) -> str:
-        return obj.codigo
 
     @admin.display(description="ações", ordering="total_acoes")
     def total_de_acoes(self, obj) -> int:
@@ -149,24 +163,11 @@ class AcaoAdmin(ItemDoPlanoAdmin):
     list_display = ["codigo_em_ordem", "resumo", "total_de_atividades"]
     list_filter = ["objetivo__plano", "objetivo"]
     autocomplete_fields = ["objetivo"]
+    niveis_do_codigo = ["objetivo__plano_id", "objetivo__numero", "numero"]
     inlines = [AtividadeInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .em_ordem()
-            .annotate(
-                total_atividades=Count("atividades"),
-                ordem=F("objetivo__plano_id") * 1_000_000
-                + F("objetivo__numero") * 1000
-                + F("numero"),
-            )
-        )
-
-    @admin.display(description="código", ordering="ordem")
-    def codigo_em_ordem(self, obj) -> str:
-        return obj.codigo
+        return super().get_queryset(request).annotate(total_atividades=Count("atividades"))
 
     @admin.display(description="atividades", ordering="total_atividades")
     def total_de_atividades(self, obj) -> int:
@@ -207,19 +208,18 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
     search_fields = ["codigo", "texto", "vinculos__instituicao__sigla"]
     search_help_text = "Busca no código, no texto e na sigla das instituições."
     autocomplete_fields = ["acao"]
+    niveis_do_codigo = [
+        "acao__objetivo__plano_id",
+        "acao__objetivo__numero",
+        "acao__numero",
+        "numero",
+    ]
     inlines = [VinculoInline]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .em_ordem()
-            .annotate(
-                ordem=F("acao__objetivo__plano_id") * 1_000_000_000
-                + F("acao__objetivo__numero") * 1_000_000
-                + F("acao__numero") * 1000
-                + F("numero")
-            )
             .prefetch_related(
                 Prefetch(
                     "vinculos",
@@ -227,10 +227,6 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
                 )
             )
         )
-
-    @admin.display(description="código", ordering="ordem")
-    def codigo_em_ordem(self, obj) -> str:
-        return obj.codigo
 
     @admin.display(description="instituições")
     def lista_de_instituicoes(self, obj) -> str:

@@ -40,7 +40,11 @@ COLUNAS = [CODIGO, TEXTO, PAI, RESPONSAVEIS, PARCEIRAS, PRAZO, PESO]
 PAPEIS = {RESPONSAVEIS: Vinculo.Papel.RESPONSAVEL, PARCEIRAS: Vinculo.Papel.PARCEIRA}
 SEPARADOR = ";"
 NIVEIS = [Objetivo, Acao, Atividade]
-MARCAS = {diff_match_patch.DIFF_DELETE: "del", diff_match_patch.DIFF_INSERT: "ins", 0: "span"}
+MARCAS = {
+    diff_match_patch.DIFF_DELETE: "del",
+    diff_match_patch.DIFF_INSERT: "ins",
+    diff_match_patch.DIFF_EQUAL: "span",
+}
 # What makes Excel or LibreOffice read a text cell as a formula.
 INICIOS_PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
 # Model field errors, reported under the column the person can fix.
@@ -92,10 +96,9 @@ class XLSXSeguro(base_formats.XLSX):
         folha.append(dataset.headers)
         for celula in folha[1]:
             celula.font = Font(bold=True)
-        for linha in dataset:
-            folha.append([None] * len(linha))
-            for celula, valor in zip(folha[folha.max_row], linha, strict=True):
-                celula.value = valor
+        for numero, linha in enumerate(dataset, start=2):
+            for coluna, valor in enumerate(linha, start=1):
+                celula = folha.cell(row=numero, column=coluna, value=valor)
                 if isinstance(valor, str):
                     celula.data_type = "s"
                     celula.quotePrefix = valor.startswith(INICIOS_PERIGOSOS)
@@ -111,8 +114,9 @@ class DiffDoPlano(Diff):
     """Differences in the spreadsheet's own columns."""
 
     def __init__(self, resource, instance, new):
-        super().__init__(resource, instance, new)
         self.left = self._valores(resource, instance)
+        self.right = []
+        self.new = new
 
     def compare_with(self, resource, instance):
         self.right = self._valores(resource, instance)
@@ -241,6 +245,9 @@ class PlanoResource(resources.Resource):
                 )
             )
             return result
+        # Spreadsheets often end in formatted but empty rows.
+        while len(dataset) and not any(_texto(valor).strip() for valor in dataset[-1]):
+            del dataset[-1]
         return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs):
@@ -267,7 +274,9 @@ class PlanoResource(resources.Resource):
                 "(como número, 1.10 e 1.1 seriam iguais).",
             )
         bruto = _texto(valor).strip()
-        partes = partes_do_codigo(bruto) if bruto else None
+        if not bruto:
+            raise self.erro(CODIGO, "o código está em branco.")
+        partes = partes_do_codigo(bruto)
         if partes is None:
             raise self.erro(CODIGO, f"“{bruto}” não é um código do plano (como 1, 1.2 ou 1.2.3).")
         codigo = ".".join(str(p) for p in partes)
@@ -420,7 +429,9 @@ class PlanoResource(resources.Resource):
         """History records who imported and from which file."""
         if kwargs.get("user") is not None:
             objeto._history_user = kwargs["user"]
-        objeto._change_reason = f"Importação da planilha {kwargs.get('file_name') or ''}".strip()
+        motivo = f"Importação da planilha {kwargs.get('file_name') or ''}".strip()
+        # The history's reason column holds 100 characters.
+        objeto._change_reason = motivo[:100]
 
     def save_m2m(self, instance, row, **kwargs):
         """Make the activity's links exactly those of the row."""

@@ -204,3 +204,10 @@ def test_plano_alterado_entre_previa_e_confirmacao_nao_importa_nada(logado, plan
     assert not ImportacaoDoPlano.objects.exists()
     mensagens = [str(m) for m in resposta.wsgi_request._messages]
     assert mensagens and mensagens[0].startswith("Nada foi importado")
+
+
+def test_linhas_vazias_no_fim_da_planilha_sao_ignoradas(logado, plano):
+    linhas = linhas_exportadas(logado, plano) + [[None] * 7, ["", "", "", "", "", None, None]]
+    html = previa(logado, plano, planilha_xlsx(linhas)).content.decode()
+    assert "Itens sem alteração: 107" in html
+    assert "Linhas com erro: 0" in html
