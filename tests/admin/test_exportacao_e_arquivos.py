@@ -183,4 +183,7 @@ def test_equipe_cgetp_tem_a_permissao_de_importar_e_exportar(logado, plano):
     assert "/admin/plano/plano/import/" in lista
     assert "/admin/plano/plano/export/" in lista
     assert logado.get("/admin/plano/plano/import/").status_code == 200
-    assert exportar(logado, plano).status_code == 200
+    assert logado.get("/admin/plano/plano/export/").status_code == 200
+    resposta = exportar(logado, plano)
+    assert resposta.status_code == 200
+    assert resposta["Content-Disposition"].startswith('attachment; filename="Plano-')
