@@ -48,7 +48,8 @@ class ItemDoPlanoForm(forms.ModelForm):
     def clean(self):
         dados = super().clean()
         if self.instance.pk:
-            mudou = [c for c in ("numero", self.campo_pai) if c in self.changed_data]
+            fixos = ["numero", self.campo_pai or "plano"]
+            mudou = [c for c in fixos if c in self.changed_data]
             if mudou:
                 # Keep the saved values, so the model's own checks see a
                 # consistent item while the form reports the error.
