@@ -323,7 +323,7 @@ class PlanoAdmin(ImportExportMixin, HistoricoAdmin):
     prepopulated_fields = {"slug": ["sigla"]}
 
     resource_classes = [PlanoResource]
-    import_formats = [base_formats.XLSX, base_formats.CSV]
+    import_formats = [base_formats.XLSX, CSVSeguro]
     export_formats = [XLSXSeguro, CSVSeguro]
     import_form_class = ImportarPlanoForm
     confirm_form_class = ConfirmarImportacaoForm

@@ -75,7 +75,15 @@ def _numero(peso: Decimal) -> int | float:
 
 
 class CSVSeguro(base_formats.CSV):
-    """CSV whose text cells never start a formula in a spreadsheet."""
+    """CSV whose text cells never start a formula in a spreadsheet. Reads
+    files separated by "," or by ";" (what Excel writes in Portuguese)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        cabecalho = in_stream.partition("\n")[0]
+        separador = ";" if cabecalho.count(";") > cabecalho.count(",") else ","
+        return tablib.import_set(in_stream, format="csv", delimiter=separador)
 
     def export_data(self, dataset, **kwargs):
         neutro = tablib.Dataset(headers=dataset.headers)

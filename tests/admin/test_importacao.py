@@ -1,6 +1,7 @@
 """Importing the plan from a spreadsheet: preview, errors, all-or-nothing,
 the log and the history."""
 
+import csv
 import hashlib
 import io
 from datetime import date
@@ -211,3 +212,14 @@ def test_linhas_vazias_no_fim_da_planilha_sao_ignoradas(logado, plano):
     html = previa(logado, plano, planilha_xlsx(linhas)).content.decode()
     assert "Itens sem alteração: 107" in html
     assert "Linhas com erro: 0" in html
+
+
+def test_csv_separado_por_ponto_e_virgula_tambem_e_lido(logado, plano):
+    texto = exportar(logado, plano, formato=CSV).content.decode("utf-8-sig")
+    linhas = list(csv.reader(io.StringIO(texto)))
+    linhas[4][1] = "Texto alterado no Excel."
+    saida = io.StringIO()
+    csv.writer(saida, delimiter=";").writerows(linhas)
+    resposta = previa(logado, plano, saida.getvalue().encode("utf-8-sig"), formato=CSV)
+    html = resposta.content.decode()
+    assert "Itens alterados: 1" in html and "Itens sem alteração: 106" in html
