@@ -4,6 +4,7 @@ no admin for partners, deactivation, and powers only a superuser grants."""
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -134,3 +135,22 @@ def test_alteracao_de_instituicao_fica_no_historico(logado, equipe, pf):
     assert resposta.status_code == 302
     registro = pf.history.first()
     assert (registro.nome, registro.history_user) == ("Polícia Federal do Brasil", equipe)
+
+
+def test_mudanca_de_grupos_fica_no_historico(client, equipe):
+    superusuario = Usuario.objects.create_superuser("admin", "admin@example.org", "x-senha-longa-1")
+    client.force_login(superusuario)
+    validadores = Group.objects.get(name="Validadores")
+    resposta = client.post(
+        f"/admin/parceiros/usuario/{equipe.pk}/change/",
+        _dados_de_alteracao(
+            equipe,
+            instituicao="",
+            is_staff="on",
+            groups=[g.pk for g in equipe.groups.all()] + [validadores.pk],
+        ),
+    )
+    assert resposta.status_code == 302
+    registro = equipe.history.first()
+    assert registro.history_user == superusuario
+    assert {g.group.name for g in registro.groups.all()} == {"Equipe CGETP", "Validadores"}
