@@ -105,6 +105,15 @@ class VinculoInline(admin.TabularInline):
     extra = 0
 
 
+def ordem_numerica(niveis: list[str]):
+    """One sortable number for a code column (up to 999 items per level), as
+    the admin sorts a column by a single expression."""
+    ordem = F(niveis[0])
+    for nivel in niveis[1:]:
+        ordem = ordem * 1000 + F(nivel)
+    return ordem
+
+
 def _resumo(texto: str) -> str:
     return texto if len(texto) <= 120 else texto[:117].rstrip() + "…"
 
@@ -123,11 +132,7 @@ class ItemDoPlanoAdmin(HistoricoAdmin):
         return self.niveis_do_codigo
 
     def get_queryset(self, request):
-        # One sortable number for the code column: up to 999 items per level.
-        ordem = F(self.niveis_do_codigo[0])
-        for nivel in self.niveis_do_codigo[1:]:
-            ordem = ordem * 1000 + F(nivel)
-        return super().get_queryset(request).annotate(ordem=ordem)
+        return super().get_queryset(request).annotate(ordem=ordem_numerica(self.niveis_do_codigo))
 
     @admin.display(description="código", ordering="ordem")
     def codigo_em_ordem(self, obj) -> str:
@@ -250,15 +255,15 @@ class VinculoAdmin(HistoricoAdmin):
     search_fields = ["atividade__codigo", "instituicao__sigla", "instituicao__nome"]
     search_help_text = "Busca no código da atividade e na sigla ou nome da instituição."
     autocomplete_fields = ["atividade", "instituicao"]
-    ordering = [
-        "atividade__acao__objetivo__plano_id",
-        "atividade__acao__objetivo__numero",
-        "atividade__acao__numero",
-        "atividade__numero",
-        "instituicao__sigla",
-    ]
+    niveis_da_atividade = [f"atividade__{nivel}" for nivel in AtividadeAdmin.niveis_do_codigo]
+    ordering = [*niveis_da_atividade, "instituicao__sigla"]
 
-    @admin.display(description="atividade", ordering="atividade__codigo")
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(ordem=ordem_numerica(self.niveis_da_atividade))
+        )
+
+    @admin.display(description="atividade", ordering="ordem")
     def atividade_codigo(self, obj) -> str:
         return f"{obj.atividade.codigo} {_resumo(obj.atividade.texto)}"
 
@@ -296,6 +301,7 @@ class ImportarPlanoForm(ImportForm, ComPlano):
         formato = dados.get("format")
         if arquivo is None or formato in (None, ""):
             return dados
+        # Refused before it is even read into memory.
         if arquivo.size > TAMANHO_MAXIMO:
             self.add_error("import_file", f"O arquivo passa de {TAMANHO_MAXIMO // 2**20} MB.")
             return dados
