@@ -3,7 +3,7 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from parceiros.models import Instituicao
 
 from .filters import AtividadeFilter
 from .indicadores import ROTULOS, SITUACOES_EXIBIDAS, Item, execucao, situacao_exibida
-from .models import Acao, Atividade, Objetivo, Plano, partes_do_codigo
+from .models import Acao, Atividade, Plano, partes_do_codigo
 from .referencias import codigos_citados, com_referencias
 
 
@@ -46,9 +46,6 @@ class Estrutura:
             codigos.update([acao.objetivo.codigo, acao.codigo])
             codigos.update(filter(None, (acao.codigos_das_atividades or "").split(",")))
         return cls(plano=plano, acoes=acoes, codigos=codigos)
-
-    def objetivos(self) -> list[Objetivo]:
-        return list(dict.fromkeys(acao.objetivo for acao in self.acoes))
 
     def html(self, texto: str) -> SafeString:
         """The text with the codes it cites linked to their pages."""
@@ -104,9 +101,9 @@ def linhas_da_tabela(atividades, estrutura: Estrutura, hoje: date) -> list[dict]
 
 
 def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
-    """The filters in use, each with what it shows and the link that removes it."""
-    if not filtro.is_valid():
-        return []
+    """The filters in use, each with what it shows and the link that removes
+    it. A field with an invalid value is not applied, so it is not listed."""
+    filtro.is_valid()  # fills cleaned_data with the valid fields
     ativos = []
     for nome, campo in filtro.form.fields.items():
         valor = filtro.form.cleaned_data.get(nome)
@@ -119,6 +116,16 @@ def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
             valor = opcoes.get(valor, valor)
         ativos.append({"rotulo": campo.label, "valor": valor, "remover": {nome: None}})
     return ativos
+
+
+def sem_vazios(consulta: QueryDict) -> QueryDict:
+    """The query string without the empty fields a GET form always sends,
+    so the links built from it stay short."""
+    limpa = QueryDict(mutable=True)
+    for chave, valores in consulta.lists():
+        if valores := [valor for valor in valores if valor]:
+            limpa.setlist(chave, valores)
+    return limpa
 
 
 def plano(request):
@@ -144,8 +151,8 @@ def plano(request):
             "plano": estrutura.plano,
             "filtro": filtro,
             "filtros_ativos": filtros_ativos(filtro),
+            "consulta": sem_vazios(request.GET),
             "linhas": linhas,
-            "filtrado": bool(request.GET),
         },
     )
 

@@ -106,6 +106,7 @@ def test_paginas_filtradas_e_de_item_sem_violacoes(live_server, page, plano, sem
         "/plano/?situacao=atrasada",
         "/plano/?objetivo=1&instituicao=pf&busca=formacao",
         "/plano/?busca=xyzzy",
+        "/plano/?objetivo=99&busca=rede",
         *PAGINAS_DE_ITEM,
     ]:
         page.goto(f"{live_server.url}{url}")
