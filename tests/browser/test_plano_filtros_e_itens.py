@@ -128,3 +128,21 @@ def test_cabe_num_celular_de_360px(live_server, page, plano, url):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}{url}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize(
+    ("url", "filtros"), [("/plano/", 1), ("/plano/?objetivo=1", 1), ("/plano/1.1/", 0)]
+)
+def test_impressao_cabe_na_largura_da_pagina_sem_os_filtros(live_server, page, plano, url, filtros):
+    # A4 portrait with Chromium's default margins leaves about 718 CSS pixels.
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 718
+    assert (
+        page.evaluate("document.querySelector('.tabela-plano').getBoundingClientRect().right")
+        <= 718
+    )
+    assert page.locator("form.filtros").count() == filtros
+    expect(page.locator("form.filtros")).to_be_hidden()
+    expect(page.locator("tbody tr").first).to_be_visible()
