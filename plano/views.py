@@ -180,6 +180,8 @@ def item(request, codigo: str):
     if partes is None or ".".join(map(str, partes)) != codigo:
         raise Http404("Código inválido.")
     estrutura = Estrutura.carregar()
+    # The structure lists objectives through their actions: one without any
+    # action yet has nothing to show, and is not found either.
     if codigo not in estrutura.codigos:
         raise Http404("Item não encontrado no plano.")
     pagina = {1: pagina_do_objetivo, 2: pagina_da_acao, 3: pagina_da_atividade}[len(partes)]
@@ -189,7 +191,8 @@ def item(request, codigo: str):
 def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
     acoes = [acao for acao in estrutura.acoes if acao.objetivo.codigo == codigo]
     objetivo = acoes[0].objetivo
-    atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).order_by("acao_id"))
+    hoje = timezone.localdate()
+    atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).em_ordem())
     por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
     return render(
         request,
@@ -205,6 +208,10 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
                     "acao": acao,
                     "texto": estrutura.html(acao.texto),
                     "progresso": _progresso(por_acao.get(acao.pk, [])),
+                    "atividades": [
+                        {"atividade": atividade, "situacao": situacao_de(atividade, hoje)}
+                        for atividade in por_acao.get(acao.pk, [])
+                    ],
                 }
                 for acao in acoes
             ],
@@ -258,6 +265,8 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
             "objetivo": atividade.acao.objetivo,
             "trilha": trilha(atividade.acao.objetivo, atividade.acao, atividade),
             "texto": estrutura.html(atividade.texto),
+            "texto_da_acao": estrutura.html(atividade.acao.texto),
+            "texto_do_objetivo": estrutura.html(atividade.acao.objetivo.texto),
             "situacao": situacao_de(atividade, timezone.localdate()),
             "ciclos": [
                 {"ciclo": ciclo, "relatos": list(grupo)}
