@@ -123,11 +123,12 @@ def test_relatos_publicados_aparecem_na_pagina_da_atividade(live_server, page, p
 
 
 @pytest.mark.parametrize("url", ["/plano/?objetivo=3", *PAGINAS_DE_ITEM])
-def test_cabe_num_celular_de_360px(live_server, page, plano, url):
+def test_cabe_num_celular_de_360px_sem_violacoes(live_server, page, plano, url, sem_violacoes):
     carregar_demo()
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}{url}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    sem_violacoes(page)
 
 
 @pytest.mark.parametrize(
