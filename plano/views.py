@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -129,6 +129,10 @@ def sem_vazios(consulta: QueryDict) -> QueryDict:
 
 
 def plano(request):
+    consulta = sem_vazios(request.GET)
+    if consulta != request.GET:
+        # The form sends every field; the address to share keeps only those in use.
+        return redirect(f"{request.path}?{consulta.urlencode()}" if consulta else request.path)
     hoje = timezone.localdate()
     estrutura = Estrutura.carregar()
     instituicoes = list(
@@ -151,7 +155,7 @@ def plano(request):
             "plano": estrutura.plano,
             "filtro": filtro,
             "filtros_ativos": filtros_ativos(filtro),
-            "consulta": sem_vazios(request.GET),
+            "consulta": consulta,
             "linhas": linhas,
         },
     )

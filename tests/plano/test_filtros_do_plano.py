@@ -138,10 +138,12 @@ def test_filtros_ativos_tem_link_para_remover_cada_um(client, plano):
     assert '<a class="br-button secondary" href="/plano/">Limpar filtros</a>' in html
 
 
-def test_remover_filtro_descarta_campos_vazios_do_formulario(client, plano):
-    html = client.get("/plano/?busca=rede&objetivo=2&acao=&situacao=&prazo=").content.decode()
-    assert '<a href="?objetivo=2">Remover' in html
-    assert '<a href="?busca=rede">Remover' in html
+def test_campos_vazios_do_formulario_saem_do_endereco(client, plano):
+    resposta = client.get("/plano/?busca=rede&objetivo=2&acao=&situacao=&prazo=")
+    assert resposta.status_code == 302
+    assert resposta["Location"] == "/plano/?busca=rede&objetivo=2"
+    resposta = client.get("/plano/?busca=&acao=")
+    assert resposta["Location"] == "/plano/"
 
 
 def test_formulario_mantem_o_estado_da_url(client, plano):
