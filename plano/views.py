@@ -161,9 +161,8 @@ def plano(request):
     )
 
 
-def _progresso(atividades) -> dict:
+def _progresso(atividades, hoje: date) -> dict:
     """Execution and the count per situação shown, of a group of activities."""
-    hoje = timezone.localdate()
     contagem = dict.fromkeys(ROTULOS, 0)
     for atividade in atividades:
         contagem[situacao_exibida(atividade.situacao, atividade.prazo, hoje)] += 1
@@ -206,12 +205,12 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
             "objetivo": objetivo,
             "trilha": trilha(objetivo),
             "texto": estrutura.html(objetivo.texto),
-            "progresso": _progresso(atividades),
+            "progresso": _progresso(atividades, hoje),
             "acoes": [
                 {
                     "acao": acao,
                     "texto": estrutura.html(acao.texto),
-                    "progresso": _progresso(por_acao.get(acao.pk, [])),
+                    "progresso": _progresso(por_acao.get(acao.pk, []), hoje),
                     "atividades": [
                         {"atividade": atividade, "situacao": situacao_de(atividade, hoje)}
                         for atividade in por_acao.get(acao.pk, [])
@@ -236,7 +235,7 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
             "objetivo": acao.objetivo,
             "trilha": trilha(acao.objetivo, acao),
             "texto": estrutura.html(acao.texto),
-            "progresso": _progresso(atividades),
+            "progresso": _progresso(atividades, hoje),
             "atividades": [
                 {
                     "atividade": atividade,
