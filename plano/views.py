@@ -1,4 +1,4 @@
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
@@ -34,7 +34,7 @@ class Estrutura:
 
     plano: Plano
     acoes: list[Acao]
-    codigos: set[str] = field(default_factory=set)
+    codigos: set[str]
 
     @classmethod
     def carregar(cls) -> "Estrutura":
