@@ -17,6 +17,7 @@ PAGINAS += [
     "/plano/1.1/",
     "/plano/1.1.1/",
     "/plano/?objetivo=1&situacao=em_andamento&busca=formacao",
+    "/plano/?objetivo=99&busca=rede",
 ]
 PAGINAS += ["/dados/"]
 
