@@ -18,6 +18,13 @@ class CicloQuerySet(models.QuerySet):
         hoje = hoje or timezone.localdate()
         return self.filter(abertura__lte=hoje, encerramento__gte=hoje)
 
+    def atual(self, plano, hoje: date | None = None):
+        """The cycle the public pages report on: the one open today, else the
+        most recently closed one; None before the first cycle opens. Cycles
+        never overlap, so this is the latest opened on or before today. One query."""
+        hoje = hoje or timezone.localdate()
+        return self.filter(plano=plano, abertura__lte=hoje).order_by("-abertura").first()
+
 
 class Ciclo(models.Model):
     """A semestral reporting period (2024.2 … 2029.2)."""
@@ -83,6 +90,16 @@ class AtualizacaoQuerySet(models.QuerySet):
 
     def da_instituicao(self, instituicao):
         return self.filter(instituicao=instituicao)
+
+    def recentes_do_plano(self, plano):
+        """Published reports on the plan's activities, latest validation first,
+        with the institution, activity and cycle the painel lists (one query)."""
+        return (
+            self.publicadas()
+            .filter(atividade__acao__objetivo__plano=plano)
+            .select_related("instituicao", "atividade", "ciclo")
+            .order_by("-validado_em", "-pk")
+        )
 
 
 class EstadoAtualizacao(models.TextChoices):
