@@ -61,15 +61,14 @@ def cobertura_do_ciclo(ciclo: Ciclo) -> CoberturaDoCiclo:
     Institutions with nothing expected are left out of por_instituicao."""
     fora = list(indicadores.FORA_DO_DENOMINADOR)
     publicada_no_ciclo = Atualizacao.objects.publicadas().filter(ciclo=ciclo)
+    # Uncorrelated IN subqueries: each runs once, however many activities.
     geral = (
         Atividade.objects.filter(acao__objetivo__plano_id=ciclo.plano_id)
         .exclude(situacao__in=fora)
-        .filter(Exists(Vinculo.objects.filter(atividade=OuterRef("pk"))))
+        .filter(pk__in=Vinculo.objects.values("atividade_id"))
         .aggregate(
             esperadas=Count("pk"),
-            validadas=Count(
-                "pk", filter=Q(Exists(publicada_no_ciclo.filter(atividade=OuterRef("pk"))))
-            ),
+            validadas=Count("pk", filter=Q(pk__in=publicada_no_ciclo.values("atividade_id"))),
         )
     )
     esperado = Q(vinculos__atividade__acao__objetivo__plano_id=ciclo.plano_id) & ~Q(
@@ -122,6 +121,16 @@ class Grupo:
         self.por_situacao[indicadores.situacao_exibida(situacao, prazo, hoje)] += n
         self.itens.append(indicadores.Item(situacao, percentual, Decimal(peso) * n))
 
+    @classmethod
+    def somar(cls, grupos) -> "Grupo":
+        """The union of disjoint groups (the plan from its objectives)."""
+        soma = cls()
+        for grupo in grupos:
+            soma.total += grupo.total
+            soma.por_situacao.update(grupo.por_situacao)
+            soma.itens += grupo.itens
+        return soma
+
     @property
     def execucao(self) -> Decimal | None:
         return indicadores.execucao(self.itens)
@@ -164,19 +173,23 @@ def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjet
         .annotate(n=Count("acoes__atividades"))
         .order_by("numero")
     )
-    plano_todo, objetivos = Grupo(), {}
+    objetivos = {}
     for linha in linhas:
         resumo = objetivos.get(linha["pk"])
         if resumo is None:
             resumo = objetivos[linha["pk"]] = ResumoDoObjetivo(
                 codigo=linha["codigo"], texto=linha["texto"]
             )
-        if not linha["n"]:
-            continue
-        dados = {k: linha[k] for k in ("situacao", "percentual", "peso", "prazo", "n")}
-        resumo.adicionar(**dados, hoje=hoje)
-        plano_todo.adicionar(**dados, hoje=hoje)
-    return plano_todo, list(objetivos.values())
+        if linha["n"]:
+            resumo.adicionar(
+                situacao=linha["situacao"],
+                percentual=linha["percentual"],
+                peso=linha["peso"],
+                prazo=linha["prazo"],
+                n=linha["n"],
+                hoje=hoje,
+            )
+    return Grupo.somar(objetivos.values()), list(objetivos.values())
 
 
 def resumo_por_instituicao(plano: Plano, hoje: date) -> dict[int, Grupo]:

@@ -169,6 +169,8 @@ class Atualizacao(models.Model):
         verbose_name_plural = "atualizações"
         ordering = ["ciclo__inicio", "atividade_id", "instituicao_id", "versao"]
         permissions = [("validar_atualizacao", "Pode validar (publicar ou devolver) relatos")]
+        # The painel's latest published reports (recentes_do_plano).
+        indexes = [models.Index(fields=["estado", "-validado_em"], name="atualizacao_recentes")]
         constraints = [
             models.UniqueConstraint(
                 fields=["atividade", "instituicao", "ciclo", "versao"],
