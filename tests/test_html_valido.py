@@ -12,6 +12,15 @@ VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / 
 
 # Public pages validated here; later pages add themselves to this list.
 PAGINAS = ["/plano/"]
+PAGINAS += [
+    "/",
+    "/parceiros/",
+    "/parceiros/pf/",
+    "/metodologia/",
+    "/sobre/",
+    "/acessibilidade/",
+    "/privacidade/",
+]
 
 
 def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
