@@ -11,7 +11,7 @@ by one or as one item of n times the weight.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
@@ -141,7 +141,9 @@ class Grupo:
         linhas, inicio = [], Decimal(0)
         for valor, rotulo in indicadores.SITUACOES_EXIBIDAS:
             n = self.por_situacao[valor]
-            parte = Decimal(100) * n / self.total if self.total else Decimal(0)
+            parte = (Decimal(100) * n / self.total if self.total else Decimal(0)).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
             linhas.append(
                 {"valor": valor, "rotulo": rotulo, "n": n, "percentual": parte, "inicio": inicio}
             )
