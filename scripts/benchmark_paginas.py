@@ -26,7 +26,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -95,9 +94,6 @@ def main() -> int:
                     factories.ampliar_plano(plano=plano, fator=fator)
                     factories.ampliar_relatos(plano=plano, por_atividade=10)
                     espalhar_situacoes(plano)
-                    # A production database keeps statistics after bulk loads.
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")
                 mediana, p90 = medir(cliente, args.repeticoes)
                 meta = METAS_MS[fator]
                 ok = mediana < meta
