@@ -92,11 +92,13 @@ class AtualizacaoQuerySet(models.QuerySet):
         return self.filter(instituicao=instituicao)
 
     def recentes_do_plano(self, plano):
-        """Published reports on the plan's activities, latest validation first,
-        with the institution, activity and cycle the painel lists (one query)."""
+        """Published reports of the plan's cycles, latest validation first,
+        with the institution, activity and cycle the painel lists (one query).
+        Filtered through the cycle, not the activity's objective: one small
+        join, so the database can walk the atualizacao_recentes index."""
         return (
             self.publicadas()
-            .filter(atividade__acao__objetivo__plano=plano)
+            .filter(ciclo__plano=plano)
             .select_related("instituicao", "atividade", "ciclo")
             .order_by("-validado_em", "-pk")
         )
@@ -170,7 +172,9 @@ class Atualizacao(models.Model):
         ordering = ["ciclo__inicio", "atividade_id", "instituicao_id", "versao"]
         permissions = [("validar_atualizacao", "Pode validar (publicar ou devolver) relatos")]
         # The painel's latest published reports (recentes_do_plano).
-        indexes = [models.Index(fields=["estado", "-validado_em"], name="atualizacao_recentes")]
+        indexes = [
+            models.Index(fields=["estado", "-validado_em", "-id"], name="atualizacao_recentes")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["atividade", "instituicao", "ciclo", "versao"],
