@@ -31,6 +31,13 @@ class CicloQuerySet(models.QuerySet):
             .order_by("inicio")
         )
 
+    def atual(self, plano, hoje: date | None = None):
+        """The cycle the public pages report on: the one open today, else the
+        most recently closed one; None before the first cycle opens. Cycles
+        never overlap, so this is the latest opened on or before today. One query."""
+        hoje = hoje or timezone.localdate()
+        return self.filter(plano=plano, abertura__lte=hoje).order_by("-abertura").first()
+
 
 class Ciclo(models.Model):
     """A semestral reporting period (2024.2 … 2029.2)."""
@@ -142,6 +149,18 @@ class AtualizacaoQuerySet(models.QuerySet):
             .order_by("-ciclo__inicio", "instituicao__sigla", "-versao")
         )
 
+    def recentes_do_plano(self, plano):
+        """Published reports of the plan's cycles, latest validation first,
+        with the institution, activity and cycle the painel lists (one query).
+        Filtered through the cycle, not the activity's objective: one small
+        join, so the database can walk the atualizacao_recentes index."""
+        return (
+            self.publicadas()
+            .filter(ciclo__plano=plano)
+            .select_related("instituicao", "atividade", "ciclo")
+            .order_by("-validado_em", "-pk")
+        )
+
 
 class EstadoAtualizacao(models.TextChoices):
     RASCUNHO = "rascunho", "Rascunho"
@@ -210,6 +229,10 @@ class Atualizacao(models.Model):
         verbose_name_plural = "atualizações"
         ordering = ["ciclo__inicio", "atividade_id", "instituicao_id", "versao"]
         permissions = [("validar_atualizacao", "Pode validar (publicar ou devolver) relatos")]
+        # The painel's latest published reports (recentes_do_plano).
+        indexes = [
+            models.Index(fields=["estado", "-validado_em", "-id"], name="atualizacao_recentes")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["atividade", "instituicao", "ciclo", "versao"],

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from dados.views import relatorio_admin
 
+from . import views
+
 admin.site.site_header = "Painel I PAECM · Administração da CGETP"
 admin.site.site_title = "Painel I PAECM"
 admin.site.index_title = "Administração"
@@ -12,4 +14,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plano.urls")),
     path("", include("dados.urls")),
+    path("", views.painel, name="painel"),
+    path("", include("parceiros.urls")),
+    path("metodologia/", views.metodologia, name="metodologia"),
+    path("sobre/", views.sobre, name="sobre"),
+    path("acessibilidade/", views.acessibilidade, name="acessibilidade"),
+    path("privacidade/", views.privacidade, name="privacidade"),
 ]
+
+handler404 = "paecm.views.pagina_nao_encontrada"
+handler500 = "paecm.views.erro_do_servidor"

@@ -150,3 +150,40 @@ def ampliar_plano(*, plano: Plano, fator: int) -> None:
                 for v in original.vinculos.all()
             ]
         Vinculo.objects.bulk_create(vinculos)
+
+
+def ampliar_relatos(*, plano: Plano, por_atividade: int) -> None:
+    """Give every activity of the plan `por_atividade` published reports, one
+    per cycle (semesters from 2024.2, created as needed), from an institution
+    of their own, validated a minute apart; bulk-inserted, so pages can be
+    measured on many reports."""
+    ciclos, ano, sem = [], 2024, 2
+    for _ in range(por_atividade):
+        codigo = f"{ano}.{sem}"
+        ciclos.append(
+            Ciclo.objects.filter(plano=plano, codigo=codigo).first()
+            or criar_ciclo(plano=plano, codigo=codigo)
+        )
+        ano, sem = (ano, 2) if sem == 1 else (ano + 1, 1)
+    instituicao = criar_instituicao(sigla="AMPLIADA")
+    autor = criar_usuario(instituicao=instituicao)
+    agora = timezone.now()
+    ids = Atividade.objects.filter(acao__objetivo__plano=plano).values_list("pk", flat=True)
+    Atualizacao.objects.bulk_create(
+        (
+            Atualizacao(
+                atividade_id=pk,
+                instituicao=instituicao,
+                ciclo=ciclo,
+                autor=autor,
+                situacao=Situacao.EM_ANDAMENTO,
+                percentual=50,
+                realizado="Relato em massa.",
+                estado=Atualizacao.Estado.PUBLICADA,
+                enviado_em=agora,
+                validado_em=agora - timedelta(minutes=n),
+            )
+            for n, (pk, ciclo) in enumerate(itertools.product(ids, ciclos))
+        ),
+        batch_size=2000,
+    )

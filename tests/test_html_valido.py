@@ -11,15 +11,22 @@ from django.conf import settings
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # Public pages validated here; later pages add themselves to this list.
-PAGINAS = ["/plano/"]
-PAGINAS += [
+PAGINAS = [
+    "/plano/",
     "/plano/1/",
     "/plano/1.1/",
     "/plano/1.1.1/",
     "/plano/?objetivo=1&situacao=em_andamento&busca=formacao",
     "/plano/?objetivo=99&busca=rede",
+    "/",
+    "/parceiros/",
+    "/parceiros/pf/",
+    "/metodologia/",
+    "/sobre/",
+    "/acessibilidade/",
+    "/privacidade/",
+    "/dados/",
 ]
-PAGINAS += ["/dados/"]
 
 
 def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:

@@ -1,0 +1,216 @@
+"""The panel's numbers, read from the database with a fixed number of queries.
+
+The rules themselves live in plano/indicadores.py; this module only counts.
+Activities are read grouped by everything the rules look at (situação, %,
+weight, deadline), so the number of rows stays small however large the plan
+grows. The rules run once per group, the group's weight standing for all its
+activities: a weighted mean is the same whether n equal items are listed one
+by one or as one item of n times the weight.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from parceiros.models import Instituicao
+from plano import indicadores
+from plano.models import Atividade, Objetivo, Plano, Vinculo
+
+from .models import Atualizacao, Ciclo
+
+
+@dataclass(frozen=True)
+class Contagem:
+    """Reported-and-validated over expected, with the coverage rule applied."""
+
+    validadas: int
+    esperadas: int
+
+    @property
+    def percentual(self) -> Decimal | None:
+        return indicadores.cobertura(self.validadas, self.esperadas)
+
+
+@dataclass(frozen=True)
+class CoberturaDaInstituicao(Contagem):
+    instituicao: Instituicao
+
+
+@dataclass(frozen=True)
+class CoberturaDoCiclo(Contagem):
+    ciclo: Ciclo
+    por_instituicao: list[CoberturaDaInstituicao]
+
+    def da_instituicao(self, instituicao_id: int) -> CoberturaDaInstituicao | None:
+        return next((c for c in self.por_instituicao if c.instituicao.pk == instituicao_id), None)
+
+
+def cobertura_do_ciclo(ciclo: Ciclo) -> CoberturaDoCiclo:
+    """Reporting coverage of a cycle, overall and per institution (two queries).
+
+    Following plano.indicadores.cobertura, an activity of the cycle's plan is
+    *expected* to report when at least one institution is linked to it and its
+    current situação is not cancelled or "não se aplica"
+    (FORA_DO_DENOMINADOR). Overall, an expected activity counts as *validated*
+    when any institution's report on it for this cycle was published. Per
+    institution, each of its links to an expected activity is expected, and is
+    validated when that institution's own report for the cycle was published.
+    Institutions with nothing expected are left out of por_instituicao."""
+    fora = list(indicadores.FORA_DO_DENOMINADOR)
+    publicada_no_ciclo = Atualizacao.objects.publicadas().filter(ciclo=ciclo)
+    # Uncorrelated IN subqueries: each runs once, however many activities.
+    geral = (
+        Atividade.objects.filter(acao__objetivo__plano_id=ciclo.plano_id)
+        .exclude(situacao__in=fora)
+        .filter(pk__in=Vinculo.objects.values("atividade_id"))
+        .aggregate(
+            esperadas=Count("pk"),
+            validadas=Count("pk", filter=Q(pk__in=publicada_no_ciclo.values("atividade_id"))),
+        )
+    )
+    esperado = Q(vinculos__atividade__acao__objetivo__plano_id=ciclo.plano_id) & ~Q(
+        vinculos__atividade__situacao__in=fora
+    )
+    instituicoes = (
+        Instituicao.objects.annotate(
+            esperadas=Count("vinculos", filter=esperado),
+            validadas=Count(
+                "vinculos",
+                filter=esperado
+                & Q(
+                    Exists(
+                        publicada_no_ciclo.filter(
+                            atividade=OuterRef("vinculos__atividade"), instituicao=OuterRef("pk")
+                        )
+                    )
+                ),
+            ),
+        )
+        .filter(esperadas__gt=0)
+        .order_by("sigla")
+    )
+    return CoberturaDoCiclo(
+        ciclo=ciclo,
+        validadas=geral["validadas"],
+        esperadas=geral["esperadas"],
+        por_instituicao=[
+            CoberturaDaInstituicao(
+                instituicao=instituicao,
+                validadas=instituicao.validadas,
+                esperadas=instituicao.esperadas,
+            )
+            for instituicao in instituicoes
+        ],
+    )
+
+
+@dataclass
+class Grupo:
+    """A set of activities (an objective, an institution, the whole plan):
+    how many there are in each displayed situação, and their execution."""
+
+    total: int = 0
+    por_situacao: Counter = field(default_factory=Counter)
+    itens: list[indicadores.Item] = field(default_factory=list)
+
+    def adicionar(self, *, situacao, percentual, peso, prazo, n: int, hoje: date) -> None:
+        self.total += n
+        self.por_situacao[indicadores.situacao_exibida(situacao, prazo, hoje)] += n
+        self.itens.append(indicadores.Item(situacao, percentual, Decimal(peso) * n))
+
+    @classmethod
+    def somar(cls, grupos) -> "Grupo":
+        """The union of disjoint groups (the plan from its objectives)."""
+        soma = cls()
+        for grupo in grupos:
+            soma.total += grupo.total
+            soma.por_situacao.update(grupo.por_situacao)
+            soma.itens += grupo.itens
+        return soma
+
+    @property
+    def execucao(self) -> Decimal | None:
+        return indicadores.execucao(self.itens)
+
+    def situacoes(self) -> list[dict]:
+        """Every displayed situação in the legend's order, with its count, its
+        share of the total and where its segment starts in a stacked bar."""
+        linhas, inicio = [], Decimal(0)
+        for valor, rotulo in indicadores.SITUACOES_EXIBIDAS:
+            n = self.por_situacao[valor]
+            parte = (Decimal(100) * n / self.total if self.total else Decimal(0)).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+            linhas.append(
+                {"valor": valor, "rotulo": rotulo, "n": n, "percentual": parte, "inicio": inicio}
+            )
+            inicio += parte
+        return linhas
+
+
+@dataclass
+class ResumoDoObjetivo(Grupo):
+    codigo: str = ""
+    texto: str = ""
+
+
+def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjetivo]]:
+    """The whole plan and each objective, in code order (one query). An
+    objective without activities is listed with nothing to measure."""
+    linhas = (
+        Objetivo.objects.filter(plano=plano)
+        .values(
+            "pk",
+            "numero",
+            "codigo",
+            "texto",
+            situacao=F("acoes__atividades__situacao"),
+            percentual=F("acoes__atividades__percentual"),
+            peso=F("acoes__atividades__peso"),
+            prazo=F("acoes__atividades__prazo"),
+        )
+        .annotate(n=Count("acoes__atividades"))
+        .order_by("numero")
+    )
+    objetivos = {}
+    for linha in linhas:
+        resumo = objetivos.get(linha["pk"])
+        if resumo is None:
+            resumo = objetivos[linha["pk"]] = ResumoDoObjetivo(
+                codigo=linha["codigo"], texto=linha["texto"]
+            )
+        if linha["n"]:
+            resumo.adicionar(
+                situacao=linha["situacao"],
+                percentual=linha["percentual"],
+                peso=linha["peso"],
+                prazo=linha["prazo"],
+                n=linha["n"],
+                hoje=hoje,
+            )
+    return Grupo.somar(objetivos.values()), list(objetivos.values())
+
+
+def resumo_por_instituicao(plano: Plano, hoje: date) -> dict[int, Grupo]:
+    """Each institution's linked activities of the plan, keyed by institution
+    id (one query); institutions without links are absent."""
+    linhas = (
+        Vinculo.objects.filter(atividade__acao__objetivo__plano=plano)
+        .values(
+            "instituicao_id",
+            situacao=F("atividade__situacao"),
+            percentual=F("atividade__percentual"),
+            peso=F("atividade__peso"),
+            prazo=F("atividade__prazo"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    grupos: dict[int, Grupo] = {}
+    for linha in linhas:
+        grupo = grupos.setdefault(linha.pop("instituicao_id"), Grupo())
+        grupo.adicionar(**linha, hoje=hoje)
+    return grupos

@@ -1,0 +1,148 @@
+"""The painel, the institutional pages (sobre, metodologia, acessibilidade,
+privacidade) and the error pages."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
+from monitoramento.models import Atualizacao, Ciclo
+from plano import indicadores
+from plano.indicadores import Item, Situacao
+from plano.views import plano_padrao
+
+ULTIMOS_RELATOS = 5
+TEXTOS_DO_PLANO = settings.BASE_DIR / "fixtures" / "sobre_i_paecm.json"
+
+
+def painel(request):
+    # Queries: 1. the plan; 2. activities grouped by objective, situação, %,
+    # weight and deadline; 3. the current cycle; 4-5. its coverage, overall and
+    # per institution; 6. the latest published reports.
+    hoje = timezone.localdate()
+    plano = plano_padrao()
+    geral, objetivos = resumo_do_plano(plano, hoje)
+    ciclo = Ciclo.objects.atual(plano, hoje)
+    ultimos = list(Atualizacao.objects.recentes_do_plano(plano)[:ULTIMOS_RELATOS])
+    return render(
+        request,
+        "painel.html",
+        {
+            "plano": plano,
+            "geral": geral,
+            "objetivos": objetivos,
+            "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+            "ciclo": ciclo,
+            "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
+            "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
+            "ultimos_relatos": ultimos,
+            "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
+            "hoje": hoje,
+        },
+    )
+
+
+# The worked example of the methodology page: (item, whether its report for
+# the cycle was validated). The page runs the real rules on it.
+EXEMPLO = [
+    (Item(Situacao.CONCLUIDA, 100), True),
+    (Item(Situacao.EM_ANDAMENTO, 40, Decimal(2)), True),
+    (Item(Situacao.NAO_INICIADA, 0), False),
+    (Item(Situacao.SEM_INFORMACAO, None), False),
+    (Item(Situacao.CANCELADA, 30), True),
+]
+
+
+def _rotulos(situacoes) -> list[str]:
+    """Labels of a set of situations, in the legend's order."""
+    return [rotulo for valor, rotulo in indicadores.SITUACOES_EXIBIDAS if valor in situacoes]
+
+
+def metodologia(request):
+    # Queries: 1. the plan (its period, for the elapsed time).
+    hoje = timezone.localdate()
+    plano = plano_padrao()
+    fora = indicadores.FORA_DO_DENOMINADOR
+    esperadas = [validada for item, validada in EXEMPLO if item.situacao not in fora]
+    vencido = hoje - timedelta(days=1)
+    return render(
+        request,
+        "paginas/metodologia.html",
+        {
+            "plano": plano,
+            "relataveis": [s.label for s in indicadores.SITUACOES_RELATAVEIS],
+            "sem_informacao": Situacao.SEM_INFORMACAO.label,
+            "fora_do_denominador": _rotulos(fora),
+            "podem_atrasar": _rotulos(indicadores.PODEM_ATRASAR),
+            "percentual_fixo": [
+                (indicadores.ROTULOS[s], p) for s, p in indicadores.PERCENTUAL_FIXO.items()
+            ],
+            "atraso": [
+                (rotulo, indicadores.ROTULOS[indicadores.situacao_exibida(valor, vencido, hoje)])
+                for valor, rotulo in indicadores.SITUACOES_EXIBIDAS
+                if valor != indicadores.ATRASADA
+            ],
+            "exemplo": [
+                {
+                    "rotulo": indicadores.ROTULOS[item.situacao],
+                    "item": item,
+                    # An item alone: its own % if it counts, None if left out.
+                    "considerado": indicadores.execucao([item]),
+                    "validada": validada,
+                }
+                for item, validada in EXEMPLO
+            ],
+            "exemplo_execucao": indicadores.execucao(item for item, _ in EXEMPLO),
+            "exemplo_esperadas": len(esperadas),
+            "exemplo_validadas": sum(esperadas),
+            "exemplo_cobertura": indicadores.cobertura(sum(esperadas), len(esperadas)),
+            "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+            "hoje": hoje,
+            "migalhas": [("Metodologia", None)],
+        },
+    )
+
+
+@cache
+def textos_do_plano() -> list[dict]:
+    """The ministry's introduction to the plan, verbatim, by section."""
+    return json.loads(TEXTOS_DO_PLANO.read_text(encoding="utf-8"))
+
+
+def sobre(request):
+    # Queries: 1. the plan (source, license, dates).
+    return render(
+        request,
+        "paginas/sobre.html",
+        {
+            "plano": plano_padrao(),
+            "secoes": textos_do_plano(),
+            "migalhas": [("Sobre o plano", None)],
+        },
+    )
+
+
+def acessibilidade(request):
+    return render(request, "paginas/acessibilidade.html", {"migalhas": [("Acessibilidade", None)]})
+
+
+def privacidade(request):
+    return render(request, "paginas/privacidade.html", {"migalhas": [("Privacidade", None)]})
+
+
+def pagina_nao_encontrada(request, exception):
+    return render(request, "404.html", {}, status=404)
+
+
+def erro_do_servidor(request):
+    # Rendered without context processors: the database may be what failed,
+    # and they would ask it for the user and the demo banner.
+    html = render_to_string("500.html", {"request": request, "SITE_URL": settings.SITE_URL})
+    return HttpResponseServerError(html)

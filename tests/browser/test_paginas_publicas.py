@@ -1,0 +1,160 @@
+"""The painel, parceiros and institutional pages in Chromium, as a person sees them."""
+
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from monitoramento.demo import carregar_demo
+from plano.indicadores import ROTULOS, situacao_exibida
+from plano.models import Atividade
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PAGINAS = {
+    "/": "Painel de monitoramento do I PAECM",
+    "/parceiros/": "Instituições parceiras",
+    "/parceiros/pf/": "Polícia Federal (PF)",
+    "/metodologia/": "Metodologia: como os números são calculados",
+    "/sobre/": "Sobre o I PAECM",
+    "/acessibilidade/": "Acessibilidade",
+    "/privacidade/": "Privacidade e proteção de dados",
+}
+
+
+@pytest.fixture
+def demo(plano):
+    carregar_demo()
+    return plano
+
+
+@pytest.mark.parametrize("url", list(PAGINAS))
+def test_pagina_mostra_seu_titulo_e_nao_tem_violacoes(live_server, page, demo, sem_violacoes, url):
+    page.goto(f"{live_server.url}{url}")
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").inner_text() == PAGINAS[url]
+    assert page.title().endswith("· Painel I PAECM")
+    sem_violacoes(page)
+
+
+@pytest.mark.parametrize("url", list(PAGINAS))
+def test_pagina_cabe_num_celular_de_360px(live_server, page, demo, sem_violacoes, url):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The whole menu stays on screen, wrapped if need be.
+    for link in page.locator("#menu-principal a").all():
+        caixa = link.bounding_box()
+        assert caixa["x"] >= 0 and caixa["x"] + caixa["width"] <= 360
+    # Wide tables scroll inside a region the keyboard can reach.
+    sem_violacoes(page)
+
+
+def test_painel_mostra_as_contagens_do_banco(live_server, page, demo):
+    hoje = timezone.localdate()
+    esperado = Counter(situacao_exibida(a.situacao, a.prazo, hoje) for a in Atividade.objects.all())
+    page.goto(f"{live_server.url}/")
+    for valor, rotulo in ROTULOS.items():
+        linha = page.locator(f'#tabela-situacao tr[data-situacao="{valor}"]')
+        assert linha.locator("th").inner_text() == rotulo
+        assert linha.locator("td").first.inner_text() == str(esperado[valor])
+    assert page.locator("#tabela-situacao tfoot td").first.inner_text() == "75"
+    assert page.locator("#tabela-objetivos tbody tr").count() == 4
+    assert page.locator(".lista-relatos li").count() == 5
+    # Links to the institutions work.
+    page.locator("#tabela-cobertura").get_by_role("link", name="PF", exact=True).click()
+    assert page.locator("h1").inner_text() == "Polícia Federal (PF)"
+    assert page.locator("#tabela-atividades tbody tr").count() == 9
+
+
+def test_alto_contraste_liga_desliga_e_fica_guardado(live_server, page, demo, sem_violacoes):
+    page.goto(f"{live_server.url}/")
+    botao = page.get_by_role("button", name="Alto contraste")
+    assert botao.get_attribute("aria-pressed") == "false"
+    fundo_normal = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    botao.click()
+    assert botao.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.classList.contains('alto-contraste')")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    assert fundo_normal != "rgb(0, 0, 0)"
+    sem_violacoes(page)
+    # The choice survives a reload and another page.
+    page.goto(f"{live_server.url}/metodologia/")
+    assert page.get_by_role("button", name="Alto contraste").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    page.get_by_role("button", name="Alto contraste").click()
+    page.reload()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == fundo_normal
+
+
+def test_preferencia_do_sistema_por_mais_contraste_e_respeitada(live_server, page, demo):
+    page.emulate_media(contrast="more")
+    page.goto(f"{live_server.url}/")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    botao = page.get_by_role("button", name="Alto contraste")
+    assert botao.get_attribute("aria-pressed") == "true"
+    # The person may still choose normal contrast.
+    botao.click()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(0, 0, 0)"
+
+
+def test_teclado_alcanca_o_menu_pelo_atalho_e_por_tab(live_server, page, demo):
+    page.goto(f"{live_server.url}/metodologia/")
+    # The second skip link leads to the menu; the next Tab is its first link.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert "Ir para o menu" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Painel"
+    textos = []
+    for _ in range(6):
+        textos.append(page.evaluate("document.activeElement.textContent"))
+        page.keyboard.press("Tab")
+    assert textos == ["Painel", "Plano", "Parceiros", "Metodologia", "Dados abertos", "Sobre"]
+    # And Enter follows a menu link.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Parceiros"
+    ).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/parceiros/")
+    assert page.locator("h1").inner_text() == "Instituições parceiras"
+
+
+def test_atalhos_1_a_4_sao_links_reais(live_server, page, demo):
+    page.goto(f"{live_server.url}/")
+    atalhos = page.locator("nav.br-skiplink a")
+    assert [a.get_attribute("accesskey") for a in atalhos.all()] == ["1", "2", "3", "4"]
+    assert [a.get_attribute("href") for a in atalhos.all()] == [
+        "#conteudo",
+        "#menu-principal",
+        "/plano/#busca",
+        "#rodape",
+    ]
+
+
+def test_migalhas_levam_de_volta(live_server, page, demo):
+    page.goto(f"{live_server.url}/parceiros/dpu/")
+    migalhas = page.get_by_role("navigation", name="Você está aqui")
+    assert migalhas.locator("[aria-current=page]").inner_text() == "DPU"
+    migalhas.get_by_role("link", name="Parceiros").click()
+    assert page.locator("h1").inner_text() == "Instituições parceiras"
+
+
+def test_pagina_inexistente_no_layout_do_painel(live_server, page, demo, sem_violacoes):
+    resposta = page.goto(f"{live_server.url}/nao-existe/")
+    assert resposta.status == 404
+    assert page.locator("h1").inner_text() == "Página não encontrada"
+    sem_violacoes(page)
+
+
+def test_painel_impresso_esconde_menu_e_mantem_os_numeros(live_server, page, demo):
+    page.goto(f"{live_server.url}/")
+    page.emulate_media(media="print")
+    assert not page.locator("#menu-principal").is_visible()
+    assert not page.get_by_role("button", name="Alto contraste").is_visible()
+    assert page.locator("#tabela-situacao").is_visible()
+    assert page.locator("#execucao-geral").is_visible()
