@@ -25,14 +25,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from monitoramento.indicadores import cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
 from plano.indicadores import (
-    FORA_DO_DENOMINADOR,
     ROTULOS,
     SITUACOES_EXIBIDAS,
     Item,
     Situacao,
-    cobertura,
     execucao,
     situacao_exibida,
 )
@@ -84,52 +83,28 @@ def situacoes_no_ciclo(ciclo: Ciclo, atividades) -> dict[int, SituacaoNoCiclo]:
     return resultado
 
 
-def cobertura_do_ciclo(
-    ciclo: Ciclo, atividades, situacoes: dict[int, SituacaoNoCiclo]
-) -> list[dict]:
-    """Reporting coverage per institution, then the total, by the rule of
-    plano.indicadores.cobertura: an activity is expected to report when it has
-    a linked institution and is neither cancelled nor "não se aplica"; it
-    counts as reported when its report for the cycle was published. Per
-    institution, an activity counts when that institution's report was
-    published. (To be unified with monitoramento.indicadores.cobertura_do_ciclo.)"""
-    publicados = set(
-        Atualizacao.objects.publicadas()
-        .filter(ciclo=ciclo)
-        .values_list("atividade_id", "instituicao_id")
-    )
-    atividades_publicadas = {atividade_id for atividade_id, _ in publicados}
-    por_instituicao = defaultdict(lambda: [0, 0])
-    total = [0, 0]
-    for atividade in atividades:
-        vinculos = atividade.vinculos.all()
-        if not vinculos or situacoes[atividade.pk].situacao in FORA_DO_DENOMINADOR:
-            continue
-        total[0] += 1
-        total[1] += atividade.pk in atividades_publicadas
-        for vinculo in vinculos:
-            contagem = por_instituicao[vinculo.instituicao]
-            contagem[0] += 1
-            contagem[1] += (atividade.pk, vinculo.instituicao_id) in publicados
+def linhas_de_cobertura(ciclo: Ciclo) -> list[dict]:
+    """The cycle's reporting coverage per institution, then the total, as the
+    summary sheet lists it: the same numbers as the painel, from
+    monitoramento.indicadores.cobertura_do_ciclo."""
+    resultado = cobertura_do_ciclo(ciclo)
     linhas = [
         {
-            "instituicao": instituicao.sigla,
-            "nome": instituicao.nome,
-            "esperadas": esperadas,
-            "validadas": validadas,
-            "cobertura": cobertura(validadas, esperadas),
+            "instituicao": c.instituicao.sigla,
+            "nome": c.instituicao.nome,
+            "esperadas": c.esperadas,
+            "validadas": c.validadas,
+            "cobertura": c.percentual,
         }
-        for instituicao, (esperadas, validadas) in sorted(
-            por_instituicao.items(), key=lambda par: par[0].sigla
-        )
+        for c in resultado.por_instituicao
     ]
     linhas.append(
         {
             "instituicao": "Total",
             "nome": "Atividades com ao menos um relato publicado",
-            "esperadas": total[0],
-            "validadas": total[1],
-            "cobertura": cobertura(total[1], total[0]),
+            "esperadas": resultado.esperadas,
+            "validadas": resultado.validadas,
+            "cobertura": resultado.percentual,
         }
     )
     return linhas
@@ -438,9 +413,7 @@ def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTO
     livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
     livro.properties.creator = autor
     livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
-    folha_resumo(
-        livro, ciclo, atividades, situacoes, cobertura_do_ciclo(ciclo, atividades, situacoes)
-    )
+    folha_resumo(livro, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo))
     folha_plano(livro, atividades, situacoes, publicados)
     folha_relatos(livro, relatos)
     folha_evidencias(livro, relatos)

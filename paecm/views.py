@@ -15,6 +15,7 @@ from django.utils import timezone
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao, Ciclo
 from plano import indicadores
+from plano.historico import alteracoes_de_texto
 from plano.indicadores import Item, Situacao
 from plano.views import plano_padrao
 
@@ -117,13 +118,16 @@ def textos_do_plano() -> list[dict]:
 
 
 def sobre(request):
-    # Queries: 1. the plan (source, license, dates).
+    # Queries: 1. the plan (source, license, dates); 2-4. the history of the
+    # objectives', actions' and activities' texts (alteracoes_de_texto).
+    plano = plano_padrao()
     return render(
         request,
         "paginas/sobre.html",
         {
-            "plano": plano_padrao(),
+            "plano": plano,
             "secoes": textos_do_plano(),
+            "alteracoes": alteracoes_de_texto(plano),
             "migalhas": [("Sobre o plano", None)],
         },
     )

@@ -7,7 +7,8 @@ from datetime import datetime
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from dados.relatorio import cobertura_do_ciclo, situacoes_no_ciclo
+from dados.relatorio import linhas_de_cobertura
+from monitoramento.services import atualizar_situacao_da_atividade
 from plano.models import Atividade
 from tests import factories
 
@@ -96,10 +97,9 @@ def test_libreoffice_abre_o_relatorio(historico, tmp_path):
 
 def test_cobertura_exclui_canceladas_e_sem_parceiros(historico):
     ciclo = historico["ciclos"][1]
-    atividades = list(Atividade.objects.para_plano().filter(acao__objetivo__plano=ciclo.plano))
-    situacoes = situacoes_no_ciclo(ciclo, atividades)
-    total = cobertura_do_ciclo(ciclo, atividades, situacoes)[-1]
+    total = linhas_de_cobertura(ciclo)[-1]
     assert (total["esperadas"], total["validadas"]) == (4, 2)
+    atividades = list(Atividade.objects.para_plano().filter(acao__objetivo__plano=ciclo.plano))
     pf = atividades[0].vinculos.get(instituicao__sigla="PF").instituicao
     factories.criar_atualizacao(
         atividade=Atividade.objects.get(codigo="1.1.3"),
@@ -110,8 +110,8 @@ def test_cobertura_exclui_canceladas_e_sem_parceiros(historico):
         situacao="cancelada",
         percentual=0,
     )
-    situacoes = situacoes_no_ciclo(ciclo, atividades)
-    assert cobertura_do_ciclo(ciclo, atividades, situacoes)[-1]["esperadas"] == 3
+    atualizar_situacao_da_atividade(atividade=Atividade.objects.get(codigo="1.1.3"))
+    assert linhas_de_cobertura(ciclo)[-1]["esperadas"] == 3
 
 
 def test_pagina_do_admin_baixa_o_relatorio_para_a_equipe(client, historico, equipe):

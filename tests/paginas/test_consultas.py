@@ -21,8 +21,8 @@ CONSULTAS = {
     "/parceiros/pf/": 6,
     # plan (its period).
     "/metodologia/": 1,
-    # plan (source and license).
-    "/sobre/": 1,
+    # plan (source and license); text history of objectives, actions, activities.
+    "/sobre/": 4,
     "/acessibilidade/": 0,
     "/privacidade/": 0,
 }

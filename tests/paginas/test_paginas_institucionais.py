@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from paecm.views import erro_do_servidor, pagina_nao_encontrada, textos_do_plano
+from plano.models import Atividade
 
 
 def paragrafos_exibidos():
@@ -124,3 +125,16 @@ def test_erro_numa_pagina_mostra_a_pagina_500(client, plano, monkeypatch):
     resposta = client.get("/")
     assert resposta.status_code == 500
     assert "Erro no servidor" in resposta.content.decode()
+
+
+def test_sobre_lista_alteracoes_de_texto_feitas_apos_a_publicacao(client, plano):
+    html = client.get("/sobre/").content.decode()
+    assert "O texto do plano não foi alterado desde a publicação." in html
+    atividade = Atividade.objects.get(codigo="2.2.2")
+    atividade.texto = "Texto corrigido pela CGETP após a publicação."
+    atividade.save()
+    html = client.get("/sobre/").content.decode()
+    assert "Alterações no texto do plano após a publicação" in html
+    linha = html.split("<td>2.2.2</td>")[1].split("</tr>")[0]
+    assert "Promover reuniões com a ANTT" in linha
+    assert "Texto corrigido pela CGETP após a publicação." in linha
