@@ -8,4 +8,5 @@ admin.site.index_title = "Administração"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plano.urls")),
+    path("", include("monitoramento.urls")),
 ]
