@@ -11,7 +11,7 @@ from django.conf import settings
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # Public pages validated here; later pages add themselves to this list.
-PAGINAS = ["/plano/"]
+PAGINAS = ["/plano/", "/portal/entrar/", "/portal/senha/redefinir/"]
 
 
 def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:

@@ -15,7 +15,9 @@ def dados(request, plano, pf, ciclo, parceiro_pf):
     """PF's activities with a published report in each of three past cycles
     and a draft with evidence in the open one."""
     factories.ampliar_plano(plano=plano, fator=request.param)
-    passados = [factories.criar_ciclo(plano=plano, codigo=c) for c in ["2024.2", "2025.1", "2025.2"]]
+    passados = [
+        factories.criar_ciclo(plano=plano, codigo=c) for c in ["2024.2", "2025.1", "2025.2"]
+    ]
     atividades = list(Atividade.objects.do_parceiro(pf))
     assert len(atividades) == 4 * request.param
     for atividade in atividades:
