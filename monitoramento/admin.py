@@ -9,10 +9,11 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import DevolucaoForm
+from .forms import CorrecaoForm, DevolucaoForm
 from .models import Atualizacao, Ciclo, Evidencia, Lembrete
 
 PERMISSAO_VALIDAR = "monitoramento.validar_atualizacao"
+PERMISSAO_CORRIGIR = "monitoramento.change_atualizacao"
 
 
 @admin.register(Ciclo)
@@ -120,6 +121,11 @@ class AtualizacaoAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.validar),
                 name="monitoramento_atualizacao_validar",
             ),
+            path(
+                "<int:pk>/corrigir/",
+                self.admin_site.admin_view(self.corrigir),
+                name="monitoramento_atualizacao_corrigir",
+            ),
             *super().get_urls(),
         ]
 
@@ -204,9 +210,53 @@ class AtualizacaoAdmin(SimpleHistoryAdmin):
             },
         )
 
+    def corrigir(self, request, pk: int):
+        """Record a CGETP correction of a published report as its next version;
+        it goes to the queue, and someone else publishes it."""
+        if not request.user.has_perm(PERMISSAO_CORRIGIR):
+            return _sem_permissao(request)
+        publicada = get_object_or_404(
+            Atualizacao.objects.publicadas().select_related("atividade", "instituicao", "ciclo"),
+            pk=pk,
+        )
+        form = CorrecaoForm(
+            request.POST or None,
+            instance=Atualizacao(
+                situacao=publicada.situacao,
+                percentual=publicada.percentual,
+                realizado=publicada.realizado,
+                restricoes=publicada.restricoes,
+            ),
+        )
+        if request.method == "POST" and form.is_valid():
+            dados = {campo: form.cleaned_data[campo] for campo in CorrecaoForm.Meta.fields}
+            motivo = dados.pop("motivo_correcao")
+            try:
+                nova = services.corrigir_relato_publicado(
+                    publicada=publicada, autor=request.user, dados=dados, motivo=motivo
+                )
+            except (services.RelatoBloqueado, services.ConflitoDeEdicao) as erro:
+                form.add_error(None, str(erro) or "Já há outra versão deste relato em andamento.")
+            except ValidationError as erro:
+                form.add_error(None, erro)
+            else:
+                messages.success(
+                    request, f"Correção registrada como {nova} e enviada à fila de validação."
+                )
+                return redirect("admin:monitoramento_atualizacao_fila")
+        return TemplateResponse(
+            request,
+            "admin/monitoramento/atualizacao/corrigir.html",
+            {
+                **self._contexto(request, f"Corrigir o relato publicado {publicada}"),
+                "relato": publicada,
+                "form": form,
+            },
+        )
+
 
 def _sem_permissao(request):
-    messages.error(request, "Só quem tem a permissão de validador pode validar relatos.")
+    messages.error(request, "Você não tem permissão para esta ação.")
     return redirect(reverse("admin:monitoramento_atualizacao_changelist"))
 
 

@@ -117,8 +117,9 @@ EvidenciaFormSet = inlineformset_factory(
 )
 
 
-class RelatoForm(forms.ModelForm):
-    revisao = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class CamposDoRelatoForm(forms.ModelForm):
+    """What every report form checks: a situation a partner may state, and a
+    % between 0 and 100 that agrees with it (not started 0, concluded 100)."""
 
     class Meta:
         model = Atualizacao
@@ -134,9 +135,9 @@ class RelatoForm(forms.ModelForm):
             "restricoes": "O que atrasou ou impediu a execução, e o que foi feito a respeito.",
         }
 
-    def __init__(self, *args, evidencias=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.evidencias = evidencias
+        # The model's choices, without Django's blank one.
         self.fields["situacao"].choices = Atualizacao._meta.get_field("situacao").choices
 
     def clean_percentual(self):
@@ -152,8 +153,22 @@ class RelatoForm(forms.ModelForm):
         if fixo is not None and percentual is not None and percentual != fixo:
             rotulo = Situacao(situacao).label.lower()
             self.add_error("percentual", f"Uma atividade {rotulo} tem {fixo}% executado.")
+        return dados
+
+
+class RelatoForm(CamposDoRelatoForm):
+    """A partner's report, checked together with its evidence formset."""
+
+    revisao = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, evidencias=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidencias = evidencias
+
+    def clean(self):
+        dados = super().clean()
         if (
-            situacao == Situacao.CONCLUIDA
+            dados.get("situacao") == Situacao.CONCLUIDA
             and self.evidencias is not None
             and self.evidencias.is_valid()
             and not self._ha_evidencia()
@@ -167,6 +182,17 @@ class RelatoForm(forms.ModelForm):
         return any(
             f.cleaned_data and not f.cleaned_data.get("DELETE") for f in self.evidencias.forms
         )
+
+
+class CorrecaoForm(CamposDoRelatoForm):
+    """A CGETP correction of a published report (services.corrigir_relato_publicado)."""
+
+    class Meta(CamposDoRelatoForm.Meta):
+        fields = [*CamposDoRelatoForm.Meta.fields, "motivo_correcao"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motivo_correcao"].required = True
 
 
 class DevolucaoForm(forms.Form):

@@ -160,6 +160,11 @@ class Atualizacao(models.Model):
     )
     validado_em = models.DateTimeField("validado em", null=True, blank=True)
     comentario_validacao = models.TextField("comentário da validação", blank=True)
+    motivo_correcao = models.TextField(
+        "motivo da correção da CGETP",
+        blank=True,
+        help_text="Preenchido só quando a CGETP corrige um relato já publicado.",
+    )
     history = HistoricalRecords()
     objects = AtualizacaoQuerySet.as_manager()
 

@@ -137,38 +137,35 @@ def enviar_relato(*, atualizacao: Atualizacao, usuario: Usuario) -> Atualizacao:
     return atualizacao
 
 
-@transaction.atomic
-def iniciar_correcao(*, devolvida: Atualizacao, autor: Usuario) -> Atualizacao:
-    """Start the next version of a returned report: a new draft that copies
-    the returned one and its evidence (the returned row stays as it was)."""
-    if devolvida.estado != Estado.DEVOLVIDA or not devolvida.ciclo.esta_aberto():
-        raise RelatoBloqueado("Só um relato devolvido, num ciclo aberto, pode ser corrigido.")
+def _nova_versao(anterior: Atualizacao, autor: Usuario, **campos) -> Atualizacao:
+    """The next version of a report: a copy of `anterior` and its evidence,
+    with `campos` changed (the earlier row stays exactly as it was)."""
     ultima = Atualizacao.objects.versoes(
-        atividade=devolvida.atividade_id,
-        instituicao=devolvida.instituicao_id,
-        ciclo=devolvida.ciclo_id,
+        atividade=anterior.atividade_id,
+        instituicao=anterior.instituicao_id,
+        ciclo=anterior.ciclo_id,
     ).last()
-    if ultima.pk != devolvida.pk:
-        raise ConflitoDeEdicao
     agora = timezone.now()
     nova = Atualizacao(
-        atividade_id=devolvida.atividade_id,
-        instituicao_id=devolvida.instituicao_id,
-        ciclo_id=devolvida.ciclo_id,
-        versao=devolvida.versao + 1,
-        substitui=devolvida,
-        situacao=devolvida.situacao,
-        percentual=devolvida.percentual,
-        realizado=devolvida.realizado,
-        restricoes=devolvida.restricoes,
+        atividade_id=anterior.atividade_id,
+        instituicao_id=anterior.instituicao_id,
+        ciclo_id=anterior.ciclo_id,
+        versao=ultima.versao + 1,
+        substitui=anterior,
+        situacao=anterior.situacao,
+        percentual=anterior.percentual,
+        realizado=anterior.realizado,
+        restricoes=anterior.restricoes,
         autor=autor,
+        criado_em=agora,
+        modificado_em=agora,
     )
     try:
         with transaction.atomic():
-            _gravar(nova, autor, criado_em=agora, modificado_em=agora)
-    except IntegrityError as erro:
+            _gravar(nova, autor, **campos)
+    except IntegrityError as erro:  # another version is already in progress
         raise ConflitoDeEdicao from erro
-    for evidencia in devolvida.evidencias.all():
+    for evidencia in anterior.evidencias.all():
         copia = Evidencia(
             atualizacao=nova,
             titulo=evidencia.titulo,
@@ -182,6 +179,37 @@ def iniciar_correcao(*, devolvida: Atualizacao, autor: Usuario) -> Atualizacao:
         )
         _gravar(copia, autor)
     return nova
+
+
+@transaction.atomic
+def iniciar_correcao(*, devolvida: Atualizacao, autor: Usuario) -> Atualizacao:
+    """Start the next version of a returned report: a new draft that copies
+    the returned one and its evidence."""
+    if devolvida.estado != Estado.DEVOLVIDA or not devolvida.ciclo.esta_aberto():
+        raise RelatoBloqueado("Só um relato devolvido, num ciclo aberto, pode ser corrigido.")
+    ultima = Atualizacao.objects.versoes(
+        atividade=devolvida.atividade_id,
+        instituicao=devolvida.instituicao_id,
+        ciclo=devolvida.ciclo_id,
+    ).last()
+    if ultima.pk != devolvida.pk:
+        raise ConflitoDeEdicao
+    return _nova_versao(devolvida, autor)
+
+
+@transaction.atomic
+def corrigir_relato_publicado(
+    *, publicada: Atualizacao, autor: Usuario, dados: dict, motivo: str
+) -> Atualizacao:
+    """A CGETP correction of a published report (typically in a closed cycle,
+    frozen for partners): a new version, marked with its reason, sent to the
+    validation queue, so that someone other than its author publishes it."""
+    if publicada.estado != Estado.PUBLICADA:
+        raise RelatoBloqueado("Só um relato publicado pode receber uma correção da CGETP.")
+    if not motivo.strip():
+        raise ValidationError({"motivo_correcao": "Explique o motivo da correção."})
+    nova = _nova_versao(publicada, autor, motivo_correcao=motivo.strip(), **dados)
+    return enviar_relato(atualizacao=nova, usuario=autor)
 
 
 def _validar(atualizacao: Atualizacao, validador: Usuario) -> None:

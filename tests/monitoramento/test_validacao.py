@@ -222,3 +222,71 @@ def test_fila_custa_o_mesmo_numero_de_consultas_com_mais_relatos(
     # 5. the queue with activity, institution, cycle and author; 6. its
     # evidence; 7. the last published reports with their cycle; 8. their evidence.
     assert _consultas(cliente_validador, FILA) == 8
+
+
+@pytest.fixture
+def publicada_em_ciclo_encerrado(plano, pf, parceiro_pf, validador):
+    encerrado = factories.criar_ciclo(plano=plano, codigo="2025.1")
+    relato = factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="1.1.1"),
+        instituicao=pf,
+        ciclo=encerrado,
+        autor=parceiro_pf,
+        estado=Estado.PUBLICADA,
+        validador=validador,
+        percentual=30,
+    )
+    factories.criar_evidencia(atualizacao=relato, titulo="Ofício 12/2025")
+    return relato
+
+
+def test_correcao_da_equipe_vira_nova_versao_e_passa_pela_fila(
+    client,
+    equipe,
+    validador,
+    publicada_em_ciclo_encerrado,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    original = publicada_em_ciclo_encerrado
+    client.force_login(equipe)
+    pagina = client.get(f"/admin/monitoramento/atualizacao/{original.pk}/change/")
+    assert "Registrar correção da CGETP" in pagina.content.decode()
+    url = f"/admin/monitoramento/atualizacao/{original.pk}/corrigir/"
+    dados = {
+        "situacao": "em_andamento",
+        "percentual": 35,
+        "realizado": original.realizado,
+        "restricoes": "",
+        "motivo_correcao": "",
+    }
+    sem_motivo = client.post(url, dados)
+    assert "Este campo é obrigatório" in sem_motivo.content.decode()
+    assert Atualizacao.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        resposta = client.post(url, {**dados, "motivo_correcao": "Erro de digitação no %."})
+    assert resposta.status_code == 302
+    correcao = Atualizacao.objects.get(versao=2)
+    assert (correcao.estado, correcao.autor, correcao.substitui) == (
+        Estado.ENVIADA,
+        equipe,
+        original,
+    )
+    assert correcao.motivo_correcao == "Erro de digitação no %."
+    assert [e.titulo for e in correcao.evidencias.all()] == ["Ofício 12/2025"]
+    original.refresh_from_db()
+    assert (original.estado, original.percentual) == (Estado.PUBLICADA, 30)
+    assert mailoutbox[0].to == [validador.email]
+    # Another person publishes it; then it is the activity's current situation.
+    client.force_login(validador)
+    assert "Erro de digitação no %." in client.get(FILA).content.decode()
+    client.post(f"/admin/monitoramento/atualizacao/{correcao.pk}/validar/", {"acao": "publicar"})
+    atividade = Atividade.objects.get(pk=original.atividade_id)
+    assert atividade.percentual == 35
+
+
+def test_parceiro_nao_corrige_pelo_admin(client, parceiro_pf, publicada_em_ciclo_encerrado):
+    client.force_login(parceiro_pf)
+    url = f"/admin/monitoramento/atualizacao/{publicada_em_ciclo_encerrado.pk}/corrigir/"
+    assert client.post(url, {"situacao": "concluida"}).status_code == 302
+    assert Atualizacao.objects.count() == 1
