@@ -4,10 +4,11 @@ from pathlib import PurePosixPath
 import filetype
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.forms import inlineformset_factory
 
-from parceiros.auth import MENSAGEM_BLOQUEIO, bloqueado, endereco
+from parceiros.auth import MENSAGEM_BLOQUEIO, endereco, recusar_se_bloqueado
 from plano.indicadores import PERCENTUAL_FIXO, Situacao
 
 from .models import Atualizacao, Evidencia
@@ -209,6 +210,9 @@ class EntradaForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and bloqueado(username, endereco(self.request)):
-            raise forms.ValidationError(MENSAGEM_BLOQUEIO, code="bloqueado")
+        if username:
+            try:
+                recusar_se_bloqueado(username, endereco(self.request))
+            except PermissionDenied as erro:
+                raise forms.ValidationError(MENSAGEM_BLOQUEIO, code="bloqueado") from erro
         return super().clean()

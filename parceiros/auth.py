@@ -8,6 +8,7 @@ lock an account for good after three failures.
 """
 
 import hashlib
+import logging
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 
 FALHAS_PERMITIDAS = 5
 BLOQUEIO_SEGUNDOS = 15 * 60
+logger = logging.getLogger("paecm.entrada")
 MENSAGEM_BLOQUEIO = (
     "Muitas tentativas de entrada sem sucesso com este usuário. "
     "Por segurança, aguarde 15 minutos e tente de novo, ou redefina a sua senha."
@@ -33,6 +35,13 @@ def _chave(username: str, ip: str) -> str:
 
 def bloqueado(username: str, ip: str) -> bool:
     return (cache.get(_chave(username, ip)) or 0) >= FALHAS_PERMITIDAS
+
+
+def recusar_se_bloqueado(username: str, ip: str) -> None:
+    """Raise PermissionDenied (and log it) while the pair is locked."""
+    if bloqueado(username, ip):
+        logger.warning("Entrada recusada (bloqueio): usuário %r, endereço %s", username, ip)
+        raise PermissionDenied(MENSAGEM_BLOQUEIO)
 
 
 def registrar_falha(username: str, ip: str) -> None:
@@ -57,12 +66,13 @@ class BackendComLimite(ModelBackend):
         if username is None:
             username = kwargs.get("username")
         ip = endereco(request)
-        if bloqueado(username, ip):
-            # PermissionDenied stops authenticate() from trying other backends.
-            raise PermissionDenied(MENSAGEM_BLOQUEIO)
+        # PermissionDenied stops authenticate() from trying other backends.
+        recusar_se_bloqueado(username, ip)
         usuario = super().authenticate(request, username=username, password=password, **kwargs)
         if usuario is None:
             registrar_falha(username, ip)
+            logger.info("Entrada sem sucesso: usuário %r, endereço %s", username, ip)
         else:
             limpar(username, ip)
+            logger.info("Entrada: usuário %r, endereço %s", username, ip)
         return usuario

@@ -131,3 +131,33 @@ def test_formulario_exige_csrf(parceiro_pf, atividade_pf, ciclo):
     resposta = cliente.post("/portal/atividades/2.1.1/relatar/", dados_do_relato())
     assert resposta.status_code == 403
     assert not Atualizacao.objects.exists()
+
+
+def test_id_de_evidencia_de_outro_relato_no_formulario_nao_muda_nada(
+    client, parceiro_dpu, parceiro_pf, pf, dpu, atividade_pf, ciclo
+):
+    """The evidence formset only accepts the draft's own evidence ids."""
+    from plano.models import Atividade
+
+    from .conftest import dados_do_relato as dados
+
+    alheio = factories.criar_atualizacao(
+        atividade=atividade_pf, instituicao=pf, ciclo=ciclo, autor=parceiro_pf
+    )
+    evidencia = factories.criar_evidencia(atualizacao=alheio, titulo="Da PF")
+    proprio = factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="1.1.1"),
+        instituicao=dpu,
+        ciclo=ciclo,
+        autor=parceiro_dpu,
+    )
+    client.force_login(parceiro_dpu)
+    forjado = dados(evidencias=[evidencia], novas=0, revisao=proprio.revisao)
+    forjado["evidencias-0-titulo"] = "Trocado"
+    resposta = client.post("/portal/atividades/1.1.1/relatar/", forjado)
+    assert resposta.status_code == 200  # refused: not one of the draft's items
+    forjado["evidencias-0-DELETE"] = "on"
+    client.post("/portal/atividades/1.1.1/relatar/", forjado)
+    evidencia.refresh_from_db()
+    assert evidencia.titulo == "Da PF"
+    assert evidencia.atualizacao == alheio

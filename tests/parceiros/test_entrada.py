@@ -137,3 +137,12 @@ def test_alterar_senha(client, parceiro_pf):
     assert resposta["Location"] == "/portal/senha/alterada/"
     parceiro_pf.refresh_from_db()
     assert parceiro_pf.check_password(nova)
+
+
+def test_entradas_e_bloqueios_ficam_registrados(client, parceiro_pf, caplog):
+    caplog.set_level("INFO", logger="paecm.entrada")
+    for _ in range(FALHAS_PERMITIDAS + 1):
+        _entrar(client, "parceiro.pf", "errada", ip="10.9.9.9")
+    mensagens = [r.getMessage() for r in caplog.records]
+    assert "Entrada sem sucesso: usuário 'parceiro.pf', endereço 10.9.9.9" in mensagens
+    assert "Entrada recusada (bloqueio): usuário 'parceiro.pf', endereço 10.9.9.9" in mensagens
