@@ -78,6 +78,9 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
     assert "Relato enviado à CGETP para validação." in page.content()
     sem_violacoes(page)
+    page.goto(f"{url}/portal/atividades/2.1.1/relatar/")
+    assert "aguardando validação" in page.content()
+    sem_violacoes(page)
 
     # The validator returns it with a comment.
     validador = browser.new_page()
@@ -124,18 +127,37 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     )
 
 
-def test_paginas_de_senha_sem_violacoes(live_server, page, cenario, sem_violacoes):
+def test_paginas_de_senha_sem_violacoes(live_server, page, cenario, sem_violacoes, mailoutbox):
     url = live_server.url
+    nova = "uma-senha-nova-e-longa-2026"
     page.goto(f"{url}/portal/senha/redefinir/")
     sem_violacoes(page)
     page.get_by_label("Email").fill("parceiro.pf@example.org")
     page.get_by_role("button", name="Enviar o link").click()
     page.wait_for_url(f"{url}/portal/senha/redefinir/enviada/")
     sem_violacoes(page)
-    _entrar_no_portal(page, url, "parceiro.pf")
+    link = re.search(r"https?://\S+/portal/senha/redefinir/\S+/", mailoutbox[0].body)[0]
+    page.goto(link)
+    sem_violacoes(page)
+    page.locator("#id_new_password1").fill(nova)
+    page.get_by_label("Confirmação da nova senha").fill(nova)
+    page.get_by_role("button", name="Gravar a nova senha").click()
+    page.wait_for_url(f"{url}/portal/senha/redefinida/")
+    sem_violacoes(page)
+    page.goto(f"{url}/portal/entrar/")
+    page.get_by_label("Usuário").fill("parceiro.pf")
+    page.get_by_label("Senha").fill(nova)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{url}/portal/")
     page.goto(f"{url}/portal/senha/")
     page.get_by_role("button", name="Alterar senha").click()
     assert page.locator("#id_old_password_error").is_visible()
+    sem_violacoes(page)
+    page.get_by_label("Senha antiga").fill(nova)
+    page.locator("#id_new_password1").fill(SENHA + "-nova")
+    page.get_by_label("Confirmação da nova senha").fill(SENHA + "-nova")
+    page.get_by_role("button", name="Alterar senha").click()
+    page.wait_for_url(f"{url}/portal/senha/alterada/")
     sem_violacoes(page)
 
 
