@@ -290,3 +290,35 @@ def test_parceiro_nao_corrige_pelo_admin(client, parceiro_pf, publicada_em_ciclo
     url = f"/admin/monitoramento/atualizacao/{publicada_em_ciclo_encerrado.pk}/corrigir/"
     assert client.post(url, {"situacao": "concluida"}).status_code == 302
     assert Atualizacao.objects.count() == 1
+
+
+@pytest.mark.parametrize("fator", [1, 10])
+@pytest.mark.parametrize(
+    ("url", "esperadas"),
+    [
+        # session, user, own and group permissions, count, total count, the
+        # page of rows with their related rows, the cycles and institutions
+        # of the filters.
+        ("/admin/monitoramento/atualizacao/", 9),
+        # session, user, own and group permissions, count, total count, rows, plans filter.
+        ("/admin/monitoramento/ciclo/", 8),
+        # session, user, own and group permissions, count, total count, rows.
+        ("/admin/monitoramento/evidencia/", 7),
+        # session, user, own and group permissions, count, total count, rows, cycles filter.
+        ("/admin/monitoramento/lembrete/", 8),
+    ],
+)
+def test_listas_do_admin_custam_o_mesmo_numero_de_consultas(
+    cliente_validador, plano, pf, parceiro_pf, fator, url, esperadas
+):
+    from monitoramento.models import Lembrete
+
+    for i in range(fator):
+        ciclo = factories.criar_ciclo(plano=plano, codigo=f"{2030 + i}.1")
+        Lembrete.objects.create(ciclo=ciclo, instituicao=pf, etapa="antes_do_prazo")
+        for atividade in Atividade.objects.do_parceiro(pf):
+            relato = factories.criar_atualizacao(
+                atividade=atividade, instituicao=pf, ciclo=ciclo, autor=parceiro_pf
+            )
+            factories.criar_evidencia(atualizacao=relato)
+    assert _consultas(cliente_validador, url) == esperadas
