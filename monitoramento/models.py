@@ -100,6 +100,18 @@ class AtualizacaoQuerySet(models.QuerySet):
             .order_by("enviado_em", "pk")
         )
 
+    def para_publico(self):
+        """Published reports as public pages show them: cycle and institution
+        joined, evidence prefetched, latest cycle first."""
+        return (
+            self.publicadas()
+            .select_related("ciclo", "instituicao")
+            .prefetch_related(
+                models.Prefetch("evidencias", queryset=Evidencia.objects.order_by("pk"))
+            )
+            .order_by("-ciclo__inicio", "instituicao__sigla", "-versao")
+        )
+
 
 class EstadoAtualizacao(models.TextChoices):
     RASCUNHO = "rascunho", "Rascunho"

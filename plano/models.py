@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from parceiros.models import Instituicao
@@ -69,6 +70,9 @@ class ItemDoPlano(models.Model):
     def __str__(self) -> str:
         return f"{self.codigo} {self.texto[:80]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("plano:item", args=[self.codigo])
+
     def codigo_esperado(self) -> str:
         pai = self.pai
         return f"{pai.codigo}.{self.numero}" if pai else str(self.numero)
@@ -117,6 +121,22 @@ class AcaoQuerySet(models.QuerySet):
         """Actions ordered as numbers (1.9 before 1.10)."""
         return self.order_by("objetivo__plano_id", "objetivo__numero", "numero")
 
+    def estrutura(self):
+        """The plan's skeleton in one query: each action with its objective and
+        plan, and the codes of its activities ("1.1.2,1.1.1", in any order) in
+        `codigos_das_atividades`, so a page knows every code that exists
+        without loading the activities."""
+        return (
+            self.em_ordem()
+            .select_related("objetivo__plano")
+            .annotate(
+                # No order: SQLite before 3.44 cannot order an aggregate.
+                codigos_das_atividades=models.StringAgg(
+                    "atividades__codigo", delimiter=models.Value(",")
+                )
+            )
+        )
+
 
 class Acao(ItemDoPlano):
     """Ação prioritária (level 2)."""
@@ -158,6 +178,16 @@ class AtividadeQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def do_plano(self, plano):
+        """The activities of one plan."""
+        return self.filter(acao__objetivo__plano=plano)
+
+    def que_podem_citar(self, codigo: str):
+        """Activities whose text contains the code: the candidates for citing
+        it, to be confirmed with plano.referencias.codigos_citados ("1.1.1" is
+        also inside "11.1.10")."""
+        return self.filter(texto__contains=codigo).only("codigo", "texto", "acao_id")
 
     def do_parceiro(self, instituicao):
         """The activities an institution is linked to."""

@@ -6,4 +6,5 @@ app_name = "plano"
 
 urlpatterns = [
     path("plano/", views.plano, name="plano"),
+    path("plano/<str:codigo>/", views.item, name="item"),
 ]

@@ -1,7 +1,21 @@
-from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
 
-from .models import Atividade, Plano
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from monitoramento.models import Atualizacao
+from parceiros.models import Instituicao
+
+from .filters import AtividadeFilter
+from .indicadores import ROTULOS, SITUACOES_EXIBIDAS, Item, execucao, situacao_exibida
+from .models import Acao, Atividade, Objetivo, Plano, partes_do_codigo
+from .referencias import codigos_citados, com_referencias
 
 
 def plano_padrao() -> Plano:
@@ -9,7 +23,55 @@ def plano_padrao() -> Plano:
     return get_object_or_404(Plano, slug=settings.PLANO_PADRAO)
 
 
-def linhas_da_tabela(atividades) -> list[dict]:
+def endereco_do_item(codigo: str) -> str:
+    return reverse("plano:item", args=[codigo])
+
+
+@dataclass
+class Estrutura:
+    """The public plan's objectives, actions and the codes of every item,
+    read in one query (Acao.objects.estrutura)."""
+
+    plano: Plano
+    acoes: list[Acao]
+    codigos: set[str] = field(default_factory=set)
+
+    @classmethod
+    def carregar(cls) -> "Estrutura":
+        acoes = list(Acao.objects.estrutura().filter(objetivo__plano__slug=settings.PLANO_PADRAO))
+        # A plan without actions yet still has a page.
+        plano = acoes[0].objetivo.plano if acoes else plano_padrao()
+        codigos = set()
+        for acao in acoes:
+            codigos.update([acao.objetivo.codigo, acao.codigo])
+            codigos.update(filter(None, (acao.codigos_das_atividades or "").split(",")))
+        return cls(plano=plano, acoes=acoes, codigos=codigos)
+
+    def objetivos(self) -> list[Objetivo]:
+        return list(dict.fromkeys(acao.objetivo for acao in self.acoes))
+
+    def html(self, texto: str) -> SafeString:
+        """The text with the codes it cites linked to their pages."""
+        return com_referencias(texto, self.codigos, endereco_do_item)
+
+
+def trilha(*itens) -> list[dict]:
+    """Breadcrumb: the plan, then each item down to the current one."""
+    return [{"rotulo": "Plano", "url": reverse("plano:plano")}] + [
+        {
+            "rotulo": f"{item._meta.verbose_name.capitalize()} {item.codigo}",
+            "url": item.get_absolute_url(),
+        }
+        for item in itens
+    ]
+
+
+def situacao_de(atividade: Atividade, hoje: date) -> dict:
+    valor = situacao_exibida(atividade.situacao, atividade.prazo, hoje)
+    return {"valor": valor, "rotulo": ROTULOS[valor]}
+
+
+def linhas_da_tabela(atividades, estrutura: Estrutura, hoje: date) -> list[dict]:
     """Rows of the ministry's table: an objective's and an action's cells span
     the rows of their activities, as in the published page."""
     linhas = []
@@ -20,7 +82,15 @@ def linhas_da_tabela(atividades) -> list[dict]:
         nova_acao = anterior is None or anterior.acao_id != acao.pk
         novo_objetivo = anterior is None or anterior.acao.objetivo_id != objetivo.pk
         linhas.append(
-            {"atividade": atividade, "abre_acao": nova_acao, "abre_objetivo": novo_objetivo}
+            {
+                "atividade": atividade,
+                "texto": estrutura.html(atividade.texto),
+                "situacao": situacao_de(atividade, hoje),
+                "abre_acao": nova_acao,
+                "abre_objetivo": novo_objetivo,
+                "acao_texto": estrutura.html(acao.texto) if nova_acao else "",
+                "objetivo_texto": estrutura.html(objetivo.texto) if novo_objetivo else "",
+            }
         )
     # Count rows per group, then store the span on the row that opens it.
     for chave, campo in (("abre_objetivo", "span_objetivo"), ("abre_acao", "span_acao")):
@@ -33,11 +103,159 @@ def linhas_da_tabela(atividades) -> list[dict]:
     return linhas
 
 
+def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
+    """The filters in use, each with what it shows and the link that removes it."""
+    if not filtro.is_valid():
+        return []
+    ativos = []
+    for nome, campo in filtro.form.fields.items():
+        valor = filtro.form.cleaned_data.get(nome)
+        if not valor:
+            continue
+        if hasattr(campo, "choices"):
+            opcoes = {}
+            for chave, rotulo in campo.choices:
+                opcoes.update(rotulo if isinstance(rotulo, list | tuple) else [(chave, rotulo)])
+            valor = opcoes.get(valor, valor)
+        ativos.append({"rotulo": campo.label, "valor": valor, "remover": {nome: None}})
+    return ativos
+
+
 def plano(request):
-    plano = plano_padrao()
-    atividades = Atividade.objects.para_plano().filter(acao__objetivo__plano=plano)
+    hoje = timezone.localdate()
+    estrutura = Estrutura.carregar()
+    instituicoes = list(
+        Instituicao.objects.filter(vinculos__atividade__acao__objetivo__plano=estrutura.plano)
+        .distinct()
+        .order_by("sigla")
+    )
+    filtro = AtividadeFilter(
+        request.GET,
+        queryset=Atividade.objects.para_plano().do_plano(estrutura.plano),
+        acoes=estrutura.acoes,
+        instituicoes=instituicoes,
+        hoje=hoje,
+    )
+    linhas = linhas_da_tabela(filtro.qs, estrutura, hoje)
     return render(
         request,
         "plano/plano.html",
-        {"plano": plano, "linhas": linhas_da_tabela(atividades)},
+        {
+            "plano": estrutura.plano,
+            "filtro": filtro,
+            "filtros_ativos": filtros_ativos(filtro),
+            "linhas": linhas,
+            "filtrado": bool(request.GET),
+        },
+    )
+
+
+def _progresso(atividades) -> dict:
+    """Execution and the count per situação shown, of a group of activities."""
+    hoje = timezone.localdate()
+    contagem = dict.fromkeys(ROTULOS, 0)
+    for atividade in atividades:
+        contagem[situacao_exibida(atividade.situacao, atividade.prazo, hoje)] += 1
+    return {
+        "execucao": execucao(Item(a.situacao, a.percentual, a.peso) for a in atividades),
+        "total": len(atividades),
+        "situacoes": [
+            {"valor": valor, "rotulo": rotulo, "quantidade": contagem[valor]}
+            for valor, rotulo in SITUACOES_EXIBIDAS
+            if contagem[valor]
+        ],
+    }
+
+
+def item(request, codigo: str):
+    """/plano/<código>/: an objective, an action or an activity."""
+    partes = partes_do_codigo(codigo)
+    if partes is None or ".".join(map(str, partes)) != codigo:
+        raise Http404("Código inválido.")
+    estrutura = Estrutura.carregar()
+    if codigo not in estrutura.codigos:
+        raise Http404("Item não encontrado no plano.")
+    pagina = {1: pagina_do_objetivo, 2: pagina_da_acao, 3: pagina_da_atividade}[len(partes)]
+    return pagina(request, estrutura, codigo)
+
+
+def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
+    acoes = [acao for acao in estrutura.acoes if acao.objetivo.codigo == codigo]
+    objetivo = acoes[0].objetivo
+    atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).order_by("acao_id"))
+    por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
+    return render(
+        request,
+        "plano/objetivo.html",
+        {
+            "plano": estrutura.plano,
+            "objetivo": objetivo,
+            "trilha": trilha(objetivo),
+            "texto": estrutura.html(objetivo.texto),
+            "progresso": _progresso(atividades),
+            "acoes": [
+                {
+                    "acao": acao,
+                    "texto": estrutura.html(acao.texto),
+                    "progresso": _progresso(por_acao.get(acao.pk, [])),
+                }
+                for acao in acoes
+            ],
+        },
+    )
+
+
+def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
+    acao = next(acao for acao in estrutura.acoes if acao.codigo == codigo)
+    hoje = timezone.localdate()
+    atividades = list(Atividade.objects.para_plano().filter(acao=acao))
+    return render(
+        request,
+        "plano/acao.html",
+        {
+            "plano": estrutura.plano,
+            "acao": acao,
+            "objetivo": acao.objetivo,
+            "trilha": trilha(acao.objetivo, acao),
+            "texto": estrutura.html(acao.texto),
+            "progresso": _progresso(atividades),
+            "atividades": [
+                {
+                    "atividade": atividade,
+                    "texto": estrutura.html(atividade.texto),
+                    "situacao": situacao_de(atividade, hoje),
+                }
+                for atividade in atividades
+            ],
+        },
+    )
+
+
+def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
+    atividade = Atividade.objects.para_plano().do_plano(estrutura.plano).filter(codigo=codigo).get()
+    relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
+    citantes = [
+        {"atividade": citante, "texto": estrutura.html(citante.texto)}
+        for citante in Atividade.objects.do_plano(estrutura.plano)
+        .que_podem_citar(codigo)
+        .exclude(pk=atividade.pk)
+        if codigo in codigos_citados(citante.texto)
+    ]
+    return render(
+        request,
+        "plano/atividade.html",
+        {
+            "plano": estrutura.plano,
+            "atividade": atividade,
+            "acao": atividade.acao,
+            "objetivo": atividade.acao.objetivo,
+            "trilha": trilha(atividade.acao.objetivo, atividade.acao, atividade),
+            "texto": estrutura.html(atividade.texto),
+            "situacao": situacao_de(atividade, timezone.localdate()),
+            "ciclos": [
+                {"ciclo": ciclo, "relatos": list(grupo)}
+                for ciclo, grupo in groupby(relatos, lambda r: r.ciclo)
+            ],
+            "citantes": citantes,
+        },
     )

@@ -11,7 +11,14 @@ from django.conf import settings
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # Public pages validated here; later pages add themselves to this list.
-PAGINAS = ["/plano/", "/portal/entrar/", "/portal/senha/redefinir/"]
+PAGINAS = ["/plano/"]
+PAGINAS += [
+    "/plano/1/",
+    "/plano/1.1/",
+    "/plano/1.1.1/",
+    "/plano/?objetivo=1&situacao=em_andamento&busca=formacao",
+]
+PAGINAS += ["/portal/entrar/", "/portal/senha/redefinir/"]
 
 
 def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:

@@ -35,8 +35,8 @@ def test_plano_lista_parceiros_ou_a_definir(client, plano):
 def test_plano_celulas_de_objetivo_e_acao_abrangem_suas_atividades(client, plano):
     html = client.get("/plano/").content.decode()
     # Objective 1 has 16 activities, action 1.1 has 4.
-    assert '<td rowspan="16" class="celula-objetivo"><span class="codigo">1</span>' in html
-    assert '<td rowspan="4" class="celula-acao"><span class="codigo">1.1</span>' in html
+    assert '<td rowspan="16" class="celula-objetivo"><a class="codigo" href="/plano/1/">' in html
+    assert '<td rowspan="4" class="celula-acao"><a class="codigo" href="/plano/1.1/">' in html
 
 
 def test_plano_ordena_codigos_como_numeros(client, plano):
@@ -57,9 +57,17 @@ def _consultas(client, url):
     return len(ctx.captured_queries)
 
 
+# 1. the plan's structure: actions with objective, plan and activity codes (filter
+#    choices, links between texts); 2. the institutions linked to the plan (filter
+#    choices); 3. the filtered activities with action and objective; 4. their links
+#    with institutions.
+CONSULTAS_DO_PLANO = 4
+URLS_DO_PLANO = ["/plano/", "/plano/?busca=regularizacao&situacao=sem_informacao&instituicao=pf"]
+
+
 @pytest.mark.parametrize("fator", [1, 10])
-def test_plano_custa_3_consultas_qualquer_que_seja_o_tamanho(client, plano, fator):
-    # 1. the plan; 2. activities with action and objective; 3. links with institutions.
+@pytest.mark.parametrize("url", URLS_DO_PLANO)
+def test_plano_custa_4_consultas_qualquer_que_seja_o_tamanho(client, plano, fator, url):
     factories.ampliar_plano(plano=plano, fator=fator)
     assert Atividade.objects.count() == 75 * fator
-    assert _consultas(client, "/plano/") == 3
+    assert _consultas(client, url) == CONSULTAS_DO_PLANO
