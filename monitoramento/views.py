@@ -188,9 +188,32 @@ def relatar(request, codigo: str):
                 return redirect("monitoramento:atividade", codigo=atividade.codigo)
     else:
         evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
-        form = RelatoForm(instance=rascunho, initial={"revisao": atual.revisao if atual else 0})
+        form = RelatoForm(
+            instance=rascunho, initial=_inicio_do_relato(atual, atividade, instituicao)
+        )
     contexto.update({"form": form, "evidencias": evidencias})
     return render(request, "portal/relatar.html", contexto)
+
+
+def _inicio_do_relato(atual, atividade, instituicao) -> dict:
+    """Initial values of the form: the draft's revision; for a new report,
+    the situação, % and blockers of the institution's last published one."""
+    if atual is not None:
+        return {"revisao": atual.revisao}
+    anterior = (
+        Atualizacao.objects.publicadas()
+        .filter(atividade=atividade, instituicao=instituicao)
+        .order_by("-ciclo__inicio", "-versao")
+        .first()
+    )
+    if anterior is None:
+        return {"revisao": 0}
+    return {
+        "revisao": 0,
+        "situacao": anterior.situacao,
+        "percentual": anterior.percentual,
+        "restricoes": anterior.restricoes,
+    }
 
 
 @login_required

@@ -67,3 +67,12 @@ def test_formulario_do_relato_custa_7_consultas(cliente_pf, dados):
     # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
     # 6. the report's versions; 7. the draft's evidence (the formset).
     assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 7
+
+
+def test_paginas_de_entrada_e_senha_custam_consultas_fixas(client, dados, parceiro_pf):
+    # Anonymous pages read nothing from the database.
+    assert _consultas(client, "/portal/entrar/") == 0
+    assert _consultas(client, "/portal/senha/redefinir/") == 0
+    client.force_login(parceiro_pf)
+    # 1. session; 2. user.
+    assert _consultas(client, "/portal/senha/") == 2

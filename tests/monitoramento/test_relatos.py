@@ -258,3 +258,24 @@ def test_sem_ciclo_aberto_a_lista_avisa(client, parceiro_pf, plano):
     )
     client.force_login(parceiro_pf)
     assert "Nenhum ciclo de monitoramento está aberto" in client.get("/portal/").content.decode()
+
+
+def test_novo_relato_comeca_do_ultimo_publicado_da_instituicao(
+    cliente_pf, plano, pf, atividade_pf, parceiro_pf
+):
+    anterior = factories.criar_ciclo(plano=plano, codigo="2025.2")
+    factories.criar_atualizacao(
+        atividade=atividade_pf,
+        instituicao=pf,
+        ciclo=anterior,
+        autor=parceiro_pf,
+        estado=Estado.PUBLICADA,
+        percentual=35,
+        restricoes="Falta de diárias.",
+        realizado="O que foi feito em 2025.2.",
+    )
+    html = cliente_pf.get(URL).content.decode()
+    assert 'value="35"' in html
+    assert "Falta de diárias." in html
+    assert "O que foi feito em 2025.2." not in html.split("<form")[1]  # each period anew
+    assert not Atualizacao.objects.filter(ciclo__codigo="2026.1").exists()
