@@ -18,6 +18,19 @@ class CicloQuerySet(models.QuerySet):
         hoje = hoje or timezone.localdate()
         return self.filter(abertura__lte=hoje, encerramento__gte=hoje)
 
+    def para_dados_abertos(self, plano):
+        """The plan's cycles with their count of published reports (one query)."""
+        return (
+            self.filter(plano=plano)
+            .select_related("plano")
+            .annotate(
+                relatos_publicados=models.Count(
+                    "atualizacoes", filter=models.Q(atualizacoes__estado="publicada")
+                )
+            )
+            .order_by("inicio")
+        )
+
 
 class Ciclo(models.Model):
     """A semestral reporting period (2024.2 … 2029.2)."""
@@ -98,6 +111,39 @@ class AtualizacaoQuerySet(models.QuerySet):
             .select_related("atividade", "instituicao", "ciclo", "autor")
             .prefetch_related("evidencias")
             .order_by("enviado_em", "pk")
+        )
+
+    def em_ordem_do_plano(self):
+        """By cycle, then activity code as numbers, institution and version."""
+        return self.order_by(
+            "ciclo__inicio",
+            "atividade__acao__objetivo__numero",
+            "atividade__acao__numero",
+            "atividade__numero",
+            "instituicao__sigla",
+            "versao",
+        )
+
+    def para_dados_abertos(self, plano):
+        """Published reports of a plan, in plan order, as the open-data files,
+        the feed and the API show them: no person, no validation comment."""
+        return (
+            self.publicadas()
+            .filter(ciclo__plano=plano)
+            .select_related("ciclo", "atividade__acao__objetivo", "instituicao")
+            .em_ordem_do_plano()
+        )
+
+    def para_relatorio(self, ciclo):
+        """Every report of a cycle, whatever its state, with the people and
+        the evidence the staff report shows."""
+        return (
+            self.filter(ciclo=ciclo)
+            .select_related(
+                "atividade__acao__objetivo", "instituicao", "autor", "validador", "ciclo"
+            )
+            .prefetch_related("evidencias")
+            .em_ordem_do_plano()
         )
 
     def para_publico(self):
@@ -241,6 +287,25 @@ class TipoEvidencia(models.TextChoices):
     OUTRO = "outro", "Outro"
 
 
+class EvidenciaQuerySet(models.QuerySet):
+    def para_dados_abertos(self, plano):
+        """Evidence of a plan's published reports, in plan order."""
+        return (
+            self.filter(atualizacao__estado="publicada", atualizacao__ciclo__plano=plano)
+            .select_related(
+                "atualizacao__ciclo", "atualizacao__atividade", "atualizacao__instituicao"
+            )
+            .order_by(
+                "atualizacao__ciclo__inicio",
+                "atualizacao__atividade__acao__objetivo__numero",
+                "atualizacao__atividade__acao__numero",
+                "atualizacao__atividade__numero",
+                "atualizacao__instituicao__sigla",
+                "pk",
+            )
+        )
+
+
 class Evidencia(models.Model):
     """Proof of what a report says: a link, or a file."""
 
@@ -259,6 +324,7 @@ class Evidencia(models.Model):
     nome_original = models.CharField("nome do arquivo enviado", max_length=200, blank=True)
     tipo_conteudo = models.CharField("tipo de conteúdo", max_length=100, blank=True)
     history = HistoricalRecords()
+    objects = EvidenciaQuerySet.as_manager()
 
     class Meta:
         verbose_name = "evidência"

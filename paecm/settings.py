@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parceiros",
     "plano",
     "monitoramento",
+    "dados",
 ]
 
 MIDDLEWARE = [

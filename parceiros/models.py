@@ -56,7 +56,8 @@ class Usuario(AbstractUser):
         related_name="usuarios",
         help_text="Preencha para usuários de instituições parceiras; deixe vazio para a equipe da CGETP.",
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Group membership is history too: it decides who may validate reports.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = "usuário"

@@ -122,7 +122,7 @@ class AtividadeFilter(django_filters.FilterSet):
         self.filters["acao"].extra["choices"] = lambda: self._opcoes_de_acao()
         self.filters["instituicao"].extra["choices"] = lambda: self._opcoes_de_instituicao()
 
-    def acoes(self) -> list[Acao]:
+    def _lista_de_acoes(self) -> list[Acao]:
         if self._acoes is None:
             self._acoes = list(
                 Acao.objects.em_ordem()
@@ -132,12 +132,12 @@ class AtividadeFilter(django_filters.FilterSet):
         return self._acoes
 
     def _opcoes_de_objetivo(self):
-        objetivos = dict.fromkeys(acao.objetivo for acao in self.acoes())
+        objetivos = dict.fromkeys(acao.objetivo for acao in self._lista_de_acoes())
         return [(o.codigo, _rotulo(o)) for o in objetivos]
 
     def _opcoes_de_acao(self):
         grupos: dict = {}
-        for acao in self.acoes():
+        for acao in self._lista_de_acoes():
             grupos.setdefault(f"Objetivo {acao.objetivo.codigo}", []).append(
                 (acao.codigo, _rotulo(acao))
             )

@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -38,6 +39,11 @@ class Plano(models.Model):
         verbose_name = "plano"
         verbose_name_plural = "planos"
         ordering = ["ano_inicio", "sigla"]
+        # Codenames follow IMPORT_EXPORT_*_PERMISSION_CODE ("import", "export").
+        permissions = [
+            ("import_plano", "Pode importar o plano de uma planilha"),
+            ("export_plano", "Pode exportar o plano em planilha"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ano_fim__gte=models.F("ano_inicio")), name="plano_periodo_valido"
@@ -283,3 +289,27 @@ class Vinculo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.atividade.codigo} ↔ {self.instituicao.sigla} ({self.get_papel_display()})"
+
+
+class ImportacaoDoPlano(models.Model):
+    """One confirmed spreadsheet import: who, when, which file, what it did.
+    Written once by the admin's import view and never edited."""
+
+    plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="importacoes")
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="importacoes_do_plano"
+    )
+    criado_em = models.DateTimeField("importado em", auto_now_add=True)
+    arquivo = models.CharField("nome do arquivo", max_length=255)
+    sha256 = models.CharField("SHA-256 do arquivo", max_length=64)
+    novos = models.PositiveIntegerField("itens novos")
+    alterados = models.PositiveIntegerField("itens alterados")
+    inalterados = models.PositiveIntegerField("itens sem alteração")
+
+    class Meta:
+        verbose_name = "importação do plano"
+        verbose_name_plural = "importações do plano"
+        ordering = ["-criado_em", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plano} · {self.arquivo} · {self.criado_em:%d/%m/%Y %H:%M}"

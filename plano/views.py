@@ -1,10 +1,10 @@
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -14,7 +14,7 @@ from parceiros.models import Instituicao
 
 from .filters import AtividadeFilter
 from .indicadores import ROTULOS, SITUACOES_EXIBIDAS, Item, execucao, situacao_exibida
-from .models import Acao, Atividade, Objetivo, Plano, partes_do_codigo
+from .models import Acao, Atividade, Plano, partes_do_codigo
 from .referencias import codigos_citados, com_referencias
 
 
@@ -34,7 +34,7 @@ class Estrutura:
 
     plano: Plano
     acoes: list[Acao]
-    codigos: set[str] = field(default_factory=set)
+    codigos: set[str]
 
     @classmethod
     def carregar(cls) -> "Estrutura":
@@ -46,9 +46,6 @@ class Estrutura:
             codigos.update([acao.objetivo.codigo, acao.codigo])
             codigos.update(filter(None, (acao.codigos_das_atividades or "").split(",")))
         return cls(plano=plano, acoes=acoes, codigos=codigos)
-
-    def objetivos(self) -> list[Objetivo]:
-        return list(dict.fromkeys(acao.objetivo for acao in self.acoes))
 
     def html(self, texto: str) -> SafeString:
         """The text with the codes it cites linked to their pages."""
@@ -104,9 +101,9 @@ def linhas_da_tabela(atividades, estrutura: Estrutura, hoje: date) -> list[dict]
 
 
 def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
-    """The filters in use, each with what it shows and the link that removes it."""
-    if not filtro.is_valid():
-        return []
+    """The filters in use, each with what it shows and the link that removes
+    it. A field with an invalid value is not applied, so it is not listed."""
+    filtro.is_valid()  # fills cleaned_data with the valid fields
     ativos = []
     for nome, campo in filtro.form.fields.items():
         valor = filtro.form.cleaned_data.get(nome)
@@ -121,7 +118,21 @@ def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
     return ativos
 
 
+def sem_vazios(consulta: QueryDict) -> QueryDict:
+    """The query string without the empty fields a GET form always sends,
+    so the links built from it stay short."""
+    limpa = QueryDict(mutable=True)
+    for chave, valores in consulta.lists():
+        if valores := [valor for valor in valores if valor]:
+            limpa.setlist(chave, valores)
+    return limpa
+
+
 def plano(request):
+    consulta = sem_vazios(request.GET)
+    if consulta != request.GET:
+        # The form sends every field; the address to share keeps only those in use.
+        return redirect(f"{request.path}?{consulta.urlencode()}" if consulta else request.path)
     hoje = timezone.localdate()
     estrutura = Estrutura.carregar()
     instituicoes = list(
@@ -144,15 +155,14 @@ def plano(request):
             "plano": estrutura.plano,
             "filtro": filtro,
             "filtros_ativos": filtros_ativos(filtro),
+            "consulta": consulta,
             "linhas": linhas,
-            "filtrado": bool(request.GET),
         },
     )
 
 
-def _progresso(atividades) -> dict:
+def _progresso(atividades, hoje: date) -> dict:
     """Execution and the count per situação shown, of a group of activities."""
-    hoje = timezone.localdate()
     contagem = dict.fromkeys(ROTULOS, 0)
     for atividade in atividades:
         contagem[situacao_exibida(atividade.situacao, atividade.prazo, hoje)] += 1
@@ -173,6 +183,8 @@ def item(request, codigo: str):
     if partes is None or ".".join(map(str, partes)) != codigo:
         raise Http404("Código inválido.")
     estrutura = Estrutura.carregar()
+    # The structure lists objectives through their actions: one without any
+    # action yet has nothing to show, and is not found either.
     if codigo not in estrutura.codigos:
         raise Http404("Item não encontrado no plano.")
     pagina = {1: pagina_do_objetivo, 2: pagina_da_acao, 3: pagina_da_atividade}[len(partes)]
@@ -182,7 +194,8 @@ def item(request, codigo: str):
 def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
     acoes = [acao for acao in estrutura.acoes if acao.objetivo.codigo == codigo]
     objetivo = acoes[0].objetivo
-    atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).order_by("acao_id"))
+    hoje = timezone.localdate()
+    atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).em_ordem())
     por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
     return render(
         request,
@@ -192,12 +205,16 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
             "objetivo": objetivo,
             "trilha": trilha(objetivo),
             "texto": estrutura.html(objetivo.texto),
-            "progresso": _progresso(atividades),
+            "progresso": _progresso(atividades, hoje),
             "acoes": [
                 {
                     "acao": acao,
                     "texto": estrutura.html(acao.texto),
-                    "progresso": _progresso(por_acao.get(acao.pk, [])),
+                    "progresso": _progresso(por_acao.get(acao.pk, []), hoje),
+                    "atividades": [
+                        {"atividade": atividade, "situacao": situacao_de(atividade, hoje)}
+                        for atividade in por_acao.get(acao.pk, [])
+                    ],
                 }
                 for acao in acoes
             ],
@@ -218,7 +235,7 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
             "objetivo": acao.objetivo,
             "trilha": trilha(acao.objetivo, acao),
             "texto": estrutura.html(acao.texto),
-            "progresso": _progresso(atividades),
+            "progresso": _progresso(atividades, hoje),
             "atividades": [
                 {
                     "atividade": atividade,
@@ -251,6 +268,8 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
             "objetivo": atividade.acao.objetivo,
             "trilha": trilha(atividade.acao.objetivo, atividade.acao, atividade),
             "texto": estrutura.html(atividade.texto),
+            "texto_da_acao": estrutura.html(atividade.acao.texto),
+            "texto_do_objetivo": estrutura.html(atividade.acao.objetivo.texto),
             "situacao": situacao_de(atividade, timezone.localdate()),
             "ciclos": [
                 {"ciclo": ciclo, "relatos": list(grupo)}

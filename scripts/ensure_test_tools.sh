@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/lib/chromium/chromium ] || [ -n "${CHROMIUM_PATH:-}" ] || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
   echo "Missing system packages: ${missing[*]} (install them with apt-get)." >&2

@@ -17,7 +17,9 @@ PAGINAS += [
     "/plano/1.1/",
     "/plano/1.1.1/",
     "/plano/?objetivo=1&situacao=em_andamento&busca=formacao",
+    "/plano/?objetivo=99&busca=rede",
 ]
+PAGINAS += ["/dados/"]
 PAGINAS += ["/portal/entrar/", "/portal/senha/redefinir/"]
 
 

@@ -31,7 +31,8 @@ def test_filtros_estreitam_a_tabela_e_sobrevivem_ao_recarregar(live_server, page
         if "rede" in f"{a.texto} {a.acao.texto} {a.acao.objetivo.texto}".lower()
     ]
     assert esperado
-    assert re.search(r"objetivo=2", page.url) and re.search(r"busca=rede", page.url)
+    # The address keeps only the filters in use, ready to be shared.
+    assert page.url == f"{live_server.url}/plano/?busca=rede&objetivo=2"
     expect(page.locator("tbody tr")).to_have_count(len(esperado))
     expect(page.locator(".resultado-contagem")).to_contain_text(f"{len(esperado)} atividade")
 
@@ -106,6 +107,7 @@ def test_paginas_filtradas_e_de_item_sem_violacoes(live_server, page, plano, sem
         "/plano/?situacao=atrasada",
         "/plano/?objetivo=1&instituicao=pf&busca=formacao",
         "/plano/?busca=xyzzy",
+        "/plano/?objetivo=99&busca=rede",
         *PAGINAS_DE_ITEM,
     ]:
         page.goto(f"{live_server.url}{url}")
@@ -122,8 +124,27 @@ def test_relatos_publicados_aparecem_na_pagina_da_atividade(live_server, page, p
 
 
 @pytest.mark.parametrize("url", ["/plano/?objetivo=3", *PAGINAS_DE_ITEM])
-def test_cabe_num_celular_de_360px(live_server, page, plano, url):
+def test_cabe_num_celular_de_360px_sem_violacoes(live_server, page, plano, url, sem_violacoes):
     carregar_demo()
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}{url}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    sem_violacoes(page)
+
+
+@pytest.mark.parametrize(
+    ("url", "filtros"), [("/plano/", 1), ("/plano/?objetivo=1", 1), ("/plano/1.1/", 0)]
+)
+def test_impressao_cabe_na_largura_da_pagina_sem_os_filtros(live_server, page, plano, url, filtros):
+    # A4 portrait with Chromium's default margins leaves about 718 CSS pixels.
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 718
+    assert (
+        page.evaluate("document.querySelector('.tabela-plano').getBoundingClientRect().right")
+        <= 718
+    )
+    assert page.locator("form.filtros").count() == filtros
+    expect(page.locator("form.filtros")).to_be_hidden()
+    expect(page.locator("tbody tr").first).to_be_visible()

@@ -119,10 +119,15 @@ def test_nenhum_resultado_explica_e_oferece_o_plano_inteiro(client, plano):
     assert "<table" not in html
 
 
-def test_valor_invalido_de_filtro_e_ignorado(client, plano):
-    resposta = client.get("/plano/?objetivo=99&situacao=inventada")
+def test_valor_invalido_de_filtro_e_ignorado_e_avisado(client, plano):
+    resposta = client.get("/plano/?objetivo=99&situacao=inventada&acao=1.1")
     assert resposta.status_code == 200
-    assert len(linhas(client, "objetivo=99&situacao=inventada")) == 75
+    html = resposta.content.decode()
+    assert '<p class="erro-de-filtro" id="id_objetivo_error">' in html
+    assert "99 não é uma das escolhas disponíveis. Filtro ignorado." in html
+    assert "<li>Ação prioritária: 1.1 – " in html
+    assert "<li>Objetivo específico" not in html
+    assert linhas(client, "objetivo=99&situacao=inventada&acao=1.1") == linhas(client, "acao=1.1")
 
 
 def test_filtros_ativos_tem_link_para_remover_cada_um(client, plano):
@@ -131,6 +136,14 @@ def test_filtros_ativos_tem_link_para_remover_cada_um(client, plano):
     assert '<a href="?busca=curriculo">Remover' in html
     assert '<a href="?acao=1.1">Remover' in html
     assert '<a class="br-button secondary" href="/plano/">Limpar filtros</a>' in html
+
+
+def test_campos_vazios_do_formulario_saem_do_endereco(client, plano):
+    resposta = client.get("/plano/?busca=rede&objetivo=2&acao=&situacao=&prazo=")
+    assert resposta.status_code == 302
+    assert resposta["Location"] == "/plano/?busca=rede&objetivo=2"
+    resposta = client.get("/plano/?busca=&acao=")
+    assert resposta["Location"] == "/plano/"
 
 
 def test_formulario_mantem_o_estado_da_url(client, plano):

@@ -117,6 +117,10 @@ def test_objetivo_mostra_suas_acoes_e_o_progresso(client, plano):
     assert "Execução da ação 1.1</span>: <strong>50,0%</strong>" in trecho
     assert '<span class="situacao situacao-cancelada">Cancelada</span>: 1' in trecho
     assert '<span class="situacao situacao-sem_informacao">Sem informação</span>: 1' in trecho
+    assert (
+        '<a href="/plano/1.1.2/">Atividade 1.1.2</a>: '
+        '<span class="situacao situacao-concluida">Concluída</span> · 100% executado'
+    ) in trecho
     # Objective 1: 150 over 15 measurable activities.
     assert "Execução do objetivo</span>: <strong>10,0%</strong>" in html
 
@@ -145,6 +149,7 @@ def test_atividade_mostra_texto_trilha_parceiros_e_situacao(client, plano):
     assert '<a href="/plano/1/">Objetivo específico 1</a>' in trilha
     assert '<a href="/plano/1.1/">Ação prioritária 1.1</a>' in trilha
     assert '<span aria-current="page">Atividade 1.1.1</span>' in trilha
+    assert '<a href="/plano/1.1/">Ação prioritária 1.1</a>: Fornecer capacitação' in html
     assert "<li>PF (Polícia Federal): parceira</li>" in html
     assert '<span class="situacao situacao-atrasada">Atrasada</span>' in html
     assert "<dd>30%</dd>" in html

@@ -1,0 +1,451 @@
+"""The staff's semestral report: one XLSX workbook per cycle.
+
+Sheets: "Resumo" (activities per situação, execution per objective and per
+action, reporting coverage per institution), "Plano" (the ministry's table
+with each activity's situation and the cycle's published reports),
+"Relatos do ciclo" (every report of the cycle, unpublished ones marked) and
+"Evidências" (each evidence link, clickable).
+
+Numbers follow plano.indicadores: an activity's situation at a cycle is the
+one of its latest published report up to that cycle (the rule
+monitoramento.services applies today), "atrasada" judged on the cycle's
+last day.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO
+
+from django.conf import settings
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from monitoramento.models import Atualizacao, Ciclo
+from plano.indicadores import (
+    FORA_DO_DENOMINADOR,
+    ROTULOS,
+    SITUACOES_EXIBIDAS,
+    Item,
+    Situacao,
+    cobertura,
+    execucao,
+    situacao_exibida,
+)
+from plano.models import Atividade
+
+from .exports import (
+    AUTOR,
+    FONTE_CABECALHO,
+    FUNDO_CABECALHO,
+    QUEBRA,
+    hora_local,
+    sem_caracteres_ilegais,
+)
+
+FORMATO_DATA = "DD/MM/YYYY"
+FORMATO_DATA_HORA = "DD/MM/YYYY HH:MM"
+FORMATO_PERCENTUAL = "0.0"
+FUNDO_NAO_PUBLICADO = PatternFill("solid", start_color="FFF5C2")
+TITULO = Font(bold=True, size=14)
+SECAO = Font(bold=True, size=12)
+LINK = Font(color="0563C1", underline="single")
+
+
+@dataclass(frozen=True)
+class SituacaoNoCiclo:
+    situacao: str  # stored code, "sem_informacao" without a published report
+    percentual: int | None
+    exibida: str  # with "atrasada", as on the cycle's last day
+
+
+def situacoes_no_ciclo(ciclo: Ciclo, atividades) -> dict[int, SituacaoNoCiclo]:
+    """Each activity's situation at the end of the cycle: its latest published
+    report of this cycle or an earlier one (latest cycle, then latest validation)."""
+    ultimos = {}
+    for atividade_id, situacao, percentual in (
+        Atualizacao.objects.publicadas()
+        .filter(ciclo__plano_id=ciclo.plano_id, ciclo__inicio__lte=ciclo.inicio)
+        .order_by("ciclo__inicio", "validado_em", "pk")
+        .values_list("atividade_id", "situacao", "percentual")
+        .iterator()
+    ):
+        ultimos[atividade_id] = (situacao, percentual)
+    resultado = {}
+    for atividade in atividades:
+        situacao, percentual = ultimos.get(atividade.pk, (Situacao.SEM_INFORMACAO, None))
+        resultado[atividade.pk] = SituacaoNoCiclo(
+            situacao, percentual, situacao_exibida(situacao, atividade.prazo, ciclo.fim)
+        )
+    return resultado
+
+
+def cobertura_do_ciclo(
+    ciclo: Ciclo, atividades, situacoes: dict[int, SituacaoNoCiclo]
+) -> list[dict]:
+    """Reporting coverage per institution, then the total, by the rule of
+    plano.indicadores.cobertura: an activity is expected to report when it has
+    a linked institution and is neither cancelled nor "não se aplica"; it
+    counts as reported when its report for the cycle was published. Per
+    institution, an activity counts when that institution's report was
+    published. (To be unified with monitoramento.indicadores.cobertura_do_ciclo.)"""
+    publicados = set(
+        Atualizacao.objects.publicadas()
+        .filter(ciclo=ciclo)
+        .values_list("atividade_id", "instituicao_id")
+    )
+    atividades_publicadas = {atividade_id for atividade_id, _ in publicados}
+    por_instituicao = defaultdict(lambda: [0, 0])
+    total = [0, 0]
+    for atividade in atividades:
+        vinculos = atividade.vinculos.all()
+        if not vinculos or situacoes[atividade.pk].situacao in FORA_DO_DENOMINADOR:
+            continue
+        total[0] += 1
+        total[1] += atividade.pk in atividades_publicadas
+        for vinculo in vinculos:
+            contagem = por_instituicao[vinculo.instituicao]
+            contagem[0] += 1
+            contagem[1] += (atividade.pk, vinculo.instituicao_id) in publicados
+    linhas = [
+        {
+            "instituicao": instituicao.sigla,
+            "nome": instituicao.nome,
+            "esperadas": esperadas,
+            "validadas": validadas,
+            "cobertura": cobertura(validadas, esperadas),
+        }
+        for instituicao, (esperadas, validadas) in sorted(
+            por_instituicao.items(), key=lambda par: par[0].sigla
+        )
+    ]
+    linhas.append(
+        {
+            "instituicao": "Total",
+            "nome": "Atividades com ao menos um relato publicado",
+            "esperadas": total[0],
+            "validadas": total[1],
+            "cobertura": cobertura(total[1], total[0]),
+        }
+    )
+    return linhas
+
+
+def celula(folha, valor, *, formato: str = "", fonte=None, fundo=None, link: str = ""):
+    """One styled cell; text is always stored as text, never as a formula."""
+    if isinstance(valor, Decimal):
+        valor = float(valor)
+    elif isinstance(valor, datetime):
+        valor = hora_local(valor)
+        formato = formato or FORMATO_DATA_HORA
+    elif isinstance(valor, date):
+        formato = formato or FORMATO_DATA
+    elif isinstance(valor, str):
+        valor = sem_caracteres_ilegais(valor)
+    resultado = WriteOnlyCell(folha, value=valor)
+    if isinstance(valor, str):
+        resultado.data_type = "s"
+        resultado.alignment = QUEBRA
+    if formato:
+        resultado.number_format = formato
+    if fonte:
+        resultado.font = fonte
+    if fundo:
+        resultado.fill = fundo
+    if link:
+        resultado.hyperlink = link
+        resultado.font = LINK
+    return resultado
+
+
+def cabecalho(folha, titulos: list[str]) -> list:
+    return [celula(folha, t, fonte=FONTE_CABECALHO, fundo=FUNDO_CABECALHO) for t in titulos]
+
+
+def nova_folha(livro, titulo: str, larguras: list[int]):
+    folha = livro.create_sheet(titulo)
+    for coluna, largura in enumerate(larguras, start=1):
+        folha.column_dimensions[get_column_letter(coluna)].width = largura
+    return folha
+
+
+def tabela(livro, titulo: str, titulos: list[str], linhas, *, larguras: list[int], formatos=None):
+    """A data sheet: styled header frozen in row 1, a filter over every
+    column. Each row is a list of values, or of (value, options) pairs for
+    cells needing a link or a fill. Returns the sheet."""
+    folha = nova_folha(livro, titulo, larguras)
+    folha.freeze_panes = "A2"
+    folha.append(cabecalho(folha, titulos))
+    formatos = formatos or {}
+    ultima = 1
+    for ultima, valores in enumerate(linhas, start=2):  # noqa: B007 - the last row is kept
+        opcoes = valores.pop() if isinstance(valores[-1], dict) else {}
+        folha.append(
+            [
+                celula(folha, v, formato=formatos.get(i, ""), **opcoes.get(i, opcoes.get("*", {})))
+                for i, v in enumerate(valores, start=1)
+            ]
+        )
+    folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{ultima}"
+    return folha
+
+
+def secao(folha, titulo: str, titulos: list[str], linhas: list[list], formatos=None) -> None:
+    """A titled table on the summary sheet, then a blank row."""
+    folha.append([celula(folha, titulo, fonte=SECAO)])
+    folha.append(cabecalho(folha, titulos))
+    for valores in linhas:
+        folha.append(
+            [
+                celula(folha, v, formato=(formatos or {}).get(i, ""))
+                for i, v in enumerate(valores, 1)
+            ]
+        )
+    folha.append([])
+
+
+def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None:
+    folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18])
+    folha.freeze_panes = "A3"
+    titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
+    folha.append([celula(folha, titulo, fonte=TITULO)])
+    folha.append(
+        [
+            celula(
+                folha,
+                f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}. "
+                f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
+            )
+        ]
+    )
+    folha.append([])
+
+    contagem = defaultdict(int)
+    for s in situacoes.values():
+        contagem[s.exibida] += 1
+    secao(
+        folha,
+        "Atividades por situação",
+        ["Código", "Situação", "Atividades"],
+        [[codigo, rotulo, contagem[codigo]] for codigo, rotulo in SITUACOES_EXIBIDAS]
+        + [["", "Total", len(situacoes)]],
+    )
+
+    por_objetivo, por_acao = defaultdict(list), defaultdict(list)
+    for atividade in atividades:
+        s = situacoes[atividade.pk]
+        item = Item(s.situacao, s.percentual, atividade.peso)
+        por_objetivo[atividade.acao.objetivo].append(item)
+        por_acao[atividade.acao].append(item)
+    formato = {4: FORMATO_PERCENTUAL}
+    secao(
+        folha,
+        "Execução por objetivo específico (%)",
+        ["Código", "Objetivo específico", "Atividades", "Execução (%)"],
+        [[o.codigo, o.texto, len(itens), execucao(itens)] for o, itens in por_objetivo.items()],
+        formato,
+    )
+    secao(
+        folha,
+        "Execução por ação prioritária (%)",
+        ["Código", "Ação prioritária", "Atividades", "Execução (%)"],
+        [[a.codigo, a.texto, len(itens), execucao(itens)] for a, itens in por_acao.items()],
+        formato,
+    )
+    secao(
+        folha,
+        "Cobertura dos relatos por instituição (%)",
+        ["Instituição", "Nome", "Atividades esperadas", "Relatos publicados", "Cobertura (%)"],
+        [
+            [c["instituicao"], c["nome"], c["esperadas"], c["validadas"], c["cobertura"]]
+            for c in coberturas
+        ],
+        {5: FORMATO_PERCENTUAL},
+    )
+
+
+def _por_instituicao(relatos, campo: str) -> str:
+    textos = [(r.instituicao.sigla, getattr(r, campo)) for r in relatos if getattr(r, campo)]
+    if len(textos) == 1:
+        return textos[0][1]
+    return "\n\n".join(f"{sigla}: {texto}" for sigla, texto in textos)
+
+
+def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
+    """The ministry's table (an objective's and an action's cell span their
+    activities), followed by the cycle's situation and published reports. The
+    evidence cell links to the first evidence; each one is on "Evidências"."""
+    titulos = [
+        "Objetivo específico",
+        "Ação prioritária",
+        "Atividade",
+        "Parceiros",
+        "Situação",
+        "% executado",
+        "O que foi feito no período",
+        "Restrições e providências",
+        "Evidências",
+        "Validado em",
+    ]
+    grupos = {1: [], 2: []}  # column -> [first row, last row] of each group
+
+    def linhas():
+        anterior = None
+        for linha, atividade in enumerate(atividades, start=2):
+            acao, objetivo = atividade.acao, atividade.acao.objetivo
+            novo_objetivo = anterior is None or anterior.acao.objetivo_id != objetivo.pk
+            nova_acao = anterior is None or anterior.acao_id != acao.pk
+            for coluna, novo in ((1, novo_objetivo), (2, nova_acao)):
+                if novo:
+                    grupos[coluna].append([linha, linha])
+                else:
+                    grupos[coluna][-1][1] = linha
+            anterior = atividade
+            s = situacoes[atividade.pk]
+            relatos = relatos_publicados.get(atividade.pk, [])
+            evidencias = [e for r in relatos for e in r.evidencias.all()]
+            validacoes = [r.validado_em for r in relatos]
+            yield [
+                f"{objetivo.codigo} {objetivo.texto}" if novo_objetivo else None,
+                f"{acao.codigo} {acao.texto}" if nova_acao else None,
+                f"{atividade.codigo} {atividade.texto}",
+                "; ".join(v.instituicao.sigla for v in atividade.vinculos.all()) or "A definir",
+                ROTULOS[s.exibida],
+                s.percentual,
+                _por_instituicao(relatos, "realizado"),
+                _por_instituicao(relatos, "restricoes"),
+                "\n".join(f"{e.titulo}: {link_absoluto(e)}" for e in evidencias),
+                max(validacoes) if validacoes else None,
+                {9: {"link": link_absoluto(evidencias[0])}} if evidencias else {},
+            ]
+
+    folha = tabela(
+        livro,
+        "Plano",
+        titulos,
+        linhas(),
+        larguras=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
+        formatos={6: "0", 10: FORMATO_DATA_HORA},
+    )
+    for coluna, intervalos in grupos.items():
+        letra = get_column_letter(coluna)
+        for inicio, fim in intervalos:
+            if fim > inicio:
+                folha.merged_cells.add(f"{letra}{inicio}:{letra}{fim}")
+
+
+def link_absoluto(evidencia) -> str:
+    href = evidencia.href
+    return href if href.startswith("http") else f"{settings.SITE_URL}{href}"
+
+
+def nome_de(usuario) -> str:
+    return (usuario.get_full_name() or usuario.username) if usuario else ""
+
+
+def folha_relatos(livro, relatos) -> None:
+    """Every report of the cycle; those not published have a yellow background."""
+    titulos = [
+        "Atividade",
+        "Instituição",
+        "Versão",
+        "Estado",
+        "Publicado",
+        "Situação",
+        "% executado",
+        "O que foi feito no período",
+        "Restrições e providências",
+        "Evidências",
+        "Autor",
+        "Enviado em",
+        "Validador",
+        "Validado em",
+        "Comentário da validação",
+    ]
+    publicada = Atualizacao.Estado.PUBLICADA
+    tabela(
+        livro,
+        "Relatos do ciclo",
+        titulos,
+        (
+            [
+                r.atividade.codigo,
+                r.instituicao.sigla,
+                r.versao,
+                r.get_estado_display(),
+                "Sim" if r.estado == publicada else "Não",
+                ROTULOS[r.situacao],
+                r.percentual,
+                r.realizado,
+                r.restricoes,
+                len(r.evidencias.all()),
+                nome_de(r.autor),
+                r.enviado_em,
+                nome_de(r.validador),
+                r.validado_em,
+                r.comentario_validacao,
+                {} if r.estado == publicada else {"*": {"fundo": FUNDO_NAO_PUBLICADO}},
+            ]
+            for r in relatos
+        ),
+        larguras=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
+        formatos={7: "0", 12: FORMATO_DATA_HORA, 14: FORMATO_DATA_HORA},
+    )
+
+
+def folha_evidencias(livro, relatos) -> None:
+    tabela(
+        livro,
+        "Evidências",
+        ["Atividade", "Instituição", "Estado do relato", "Título", "Tipo", "Data", "Link"],
+        (
+            [
+                r.atividade.codigo,
+                r.instituicao.sigla,
+                r.get_estado_display(),
+                e.titulo,
+                e.get_tipo_display(),
+                e.data,
+                link_absoluto(e),
+                {7: {"link": link_absoluto(e)}},
+            ]
+            for r in relatos
+            for e in r.evidencias.all()
+        ),
+        larguras=[12, 16, 22, 50, 16, 14, 60],
+    )
+
+
+def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTOR) -> None:
+    """Write the cycle's workbook to a path or binary file."""
+    atividades = list(
+        Atividade.objects.para_plano().filter(acao__objetivo__plano_id=ciclo.plano_id)
+    )
+    situacoes = situacoes_no_ciclo(ciclo, atividades)
+    relatos = list(Atualizacao.objects.para_relatorio(ciclo))
+    publicados = defaultdict(list)
+    for relato in relatos:
+        if relato.estado == Atualizacao.Estado.PUBLICADA:
+            publicados[relato.atividade_id].append(relato)
+
+    # Write-only mode: rows go to disk as they are made, so a cycle of a plan
+    # a hundred times larger still fits in a request.
+    livro = Workbook(write_only=True)
+    livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
+    livro.properties.creator = autor
+    livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
+    folha_resumo(
+        livro, ciclo, atividades, situacoes, cobertura_do_ciclo(ciclo, atividades, situacoes)
+    )
+    folha_plano(livro, atividades, situacoes, publicados)
+    folha_relatos(livro, relatos)
+    folha_evidencias(livro, relatos)
+    livro.save(arquivo)
+
+
+def nome_do_arquivo(ciclo: Ciclo) -> str:
+    return f"relatorio-semestral-{ciclo.plano.slug}-{ciclo.codigo}.xlsx"

@@ -1,0 +1,75 @@
+"""When the public data last changed, in one query, for the /dados/ page and
+for conditional GET (ETag, Last-Modified) on every file, feed and API call."""
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+
+from monitoramento.models import Atualizacao, Ciclo
+from parceiros.models import Instituicao
+from plano.models import Acao, Atividade, Objetivo, Plano, Vinculo
+
+# Every change to these is recorded by django-simple-history, deletions included.
+COM_HISTORICO = (Plano, Objetivo, Acao, Atividade, Vinculo, Instituicao, Ciclo)
+
+
+def plano_com_versao() -> Plano:
+    """The public plan, annotated with ultima_alteracao: the latest change to
+    the plan, its institutions and cycles, or publication of a report. Drafts
+    and reports under review leave it untouched."""
+    ultimas = {
+        f"_ultima_{modelo._meta.model_name}": Subquery(
+            modelo.history.model.objects.order_by("-history_date").values("history_date")[:1]
+        )
+        for modelo in COM_HISTORICO
+    }
+    ultimas["_ultima_publicacao"] = Subquery(
+        Atualizacao.objects.publicadas()
+        .filter(ciclo__plano=OuterRef("pk"))
+        .values("ciclo__plano")
+        .annotate(ultima=Max("validado_em"))
+        .values("ultima")
+    )
+    plano = get_object_or_404(Plano.objects.annotate(**ultimas), slug=settings.PLANO_PADRAO)
+    datas = [getattr(plano, nome) for nome in ultimas if getattr(plano, nome)]
+    plano.ultima_alteracao = max(datas) if datas else None
+    return plano
+
+
+def inicio_do_dia() -> datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def validadores(request, plano: Plano, *, muda_a_cada_dia: bool = False) -> dict:
+    """ETag and Last-Modified for a response about the plan's public data.
+
+    The ETag covers the path and query string (so each format and filter has
+    its own); data whose values depend on today's date (an activity becomes
+    "atrasada" overnight) also change them at midnight."""
+    modificado = plano.ultima_alteracao or inicio_do_dia()
+    if muda_a_cada_dia:
+        modificado = max(modificado, inicio_do_dia())
+    semente = f"{modificado.isoformat()}|{request.get_full_path()}"
+    return {
+        "etag": quote_etag(hashlib.sha256(semente.encode()).hexdigest()[:32]),
+        "last_modified": int(modificado.timestamp()),
+    }
+
+
+def nao_modificado(request, versao: dict):
+    """A 304 (or 412) response when the client's copy is current, else None."""
+    return get_conditional_response(request, **versao)
+
+
+def com_validadores(resposta, versao: dict):
+    resposta["ETag"] = versao["etag"]
+    resposta["Last-Modified"] = http_date(versao["last_modified"])
+    # Caches may keep a copy but must ask before reusing it: polling is cheap.
+    resposta["Cache-Control"] = "public, no-cache"
+    return resposta
