@@ -221,6 +221,9 @@ class Atualizacao(models.Model):
     motivo_correcao = models.TextField(
         "motivo da correção da CGETP",
         blank=True,
+        default="",
+        # A database default too, so bulk SQL loads that predate the field still work.
+        db_default="",
         help_text="Preenchido só quando a CGETP corrige um relato já publicado.",
     )
     history = HistoricalRecords()

@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
             name="motivo_correcao",
             field=models.TextField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Preenchido só quando a CGETP corrige um relato já publicado.",
                 verbose_name="motivo da correção da CGETP",
             ),
@@ -45,6 +47,8 @@ class Migration(migrations.Migration):
             name="motivo_correcao",
             field=models.TextField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Preenchido só quando a CGETP corrige um relato já publicado.",
                 verbose_name="motivo da correção da CGETP",
             ),
