@@ -104,6 +104,22 @@ class AtualizacaoQuerySet(models.QuerySet):
     def da_instituicao(self, instituicao):
         return self.filter(instituicao=instituicao)
 
+    def versoes(self, *, atividade, instituicao, ciclo):
+        """Every version of one report (activity, institution, cycle), oldest first."""
+        return self.filter(atividade=atividade, instituicao=instituicao, ciclo=ciclo).order_by(
+            "versao"
+        )
+
+    def na_fila(self):
+        """The validation queue: sent reports, oldest first, with what the
+        queue shows of each (activity, institution, cycle, author)."""
+        return (
+            self.filter(estado=Atualizacao.Estado.ENVIADA)
+            .select_related("atividade", "instituicao", "ciclo", "autor")
+            .prefetch_related("evidencias")
+            .order_by("enviado_em", "pk")
+        )
+
     def em_ordem_do_plano(self):
         """By cycle, then activity code as numbers, institution and version."""
         return self.order_by(
@@ -221,6 +237,14 @@ class Atualizacao(models.Model):
     )
     validado_em = models.DateTimeField("validado em", null=True, blank=True)
     comentario_validacao = models.TextField("comentário da validação", blank=True)
+    motivo_correcao = models.TextField(
+        "motivo da correção da CGETP",
+        blank=True,
+        default="",
+        # A database default too, so bulk SQL loads that predate the field still work.
+        db_default="",
+        help_text="Preenchido só quando a CGETP corrige um relato já publicado.",
+    )
     history = HistoricalRecords()
     objects = AtualizacaoQuerySet.as_manager()
 
@@ -356,3 +380,37 @@ class Evidencia(models.Model):
         """Where a reader opens the evidence: its link, or the view that serves
         the file after checking who may see it (/evidencias/<pk>/)."""
         return self.url or f"/evidencias/{self.pk}/"
+
+
+class EtapaLembrete(models.TextChoices):
+    ANTES_DO_PRAZO = "antes_do_prazo", "Antes do prazo"
+    APOS_O_PRAZO = "apos_o_prazo", "Depois do prazo"
+
+
+class Lembrete(models.Model):
+    """A reminder e-mailed to an institution by lembrar_relatos: one row per
+    cycle, institution and step, so a reminder is never sent twice."""
+
+    Etapa = EtapaLembrete
+
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.PROTECT, related_name="lembretes")
+    instituicao = models.ForeignKey(Instituicao, on_delete=models.PROTECT, related_name="lembretes")
+    etapa = models.CharField("etapa", max_length=20, choices=Etapa.choices)
+    enviado_em = models.DateTimeField("enviado em", default=timezone.now)
+    destinatarios = models.TextField("destinatários", help_text="Um endereço por linha.")
+
+    class Meta:
+        verbose_name = "lembrete enviado"
+        verbose_name_plural = "lembretes enviados"
+        ordering = ["-enviado_em"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ciclo", "instituicao", "etapa"], name="lembrete_unico_por_etapa"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(etapa__in=EtapaLembrete.values), name="lembrete_etapa_valida"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ciclo.codigo} · {self.instituicao.sigla} · {self.get_etapa_display()}"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sobre/", views.sobre, name="sobre"),
     path("acessibilidade/", views.acessibilidade, name="acessibilidade"),
     path("privacidade/", views.privacidade, name="privacidade"),
+    path("", include("monitoramento.urls")),
 ]
 
 handler404 = "paecm.views.pagina_nao_encontrada"

@@ -134,6 +134,12 @@ class ItemDoPlanoAdmin(HistoricoAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ordem=ordem_numerica(self.niveis_do_codigo))
 
+    def get_deleted_objects(self, objs, request):
+        # An item with reports can never be deleted (PROTECT): say so by listing
+        # the reports, rather than "you lack permission to delete atualizações".
+        apagados, contagem, permissoes, protegidos = super().get_deleted_objects(objs, request)
+        return apagados, contagem, set() if protegidos else permissoes, protegidos
+
     @admin.display(description="código", ordering="ordem")
     def codigo_em_ordem(self, obj) -> str:
         return obj.codigo

@@ -26,6 +26,8 @@ PAGINAS = [
     "/acessibilidade/",
     "/privacidade/",
     "/dados/",
+    "/portal/entrar/",
+    "/portal/senha/redefinir/",
 ]
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoramento", "0003_grupos"),
+        ("monitoramento", "0004_portal"),
         ("parceiros", "0001_initial"),
         ("plano", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

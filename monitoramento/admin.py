@@ -1,0 +1,297 @@
+"""CGETP's tools: reporting cycles, the reports (read-only) and the validation queue."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import CorrecaoForm, DevolucaoForm
+from .models import Atualizacao, Ciclo, Evidencia, Lembrete
+
+PERMISSAO_VALIDAR = "monitoramento.validar_atualizacao"
+PERMISSAO_CORRIGIR = "monitoramento.change_atualizacao"
+
+
+@admin.register(Ciclo)
+class CicloAdmin(SimpleHistoryAdmin):
+    """Ciclo.clean refuses a reporting window that overlaps another: the admin
+    form runs it, so at most one cycle is open at a time."""
+
+    list_display = ["codigo", "plano", "inicio", "fim", "abertura", "prazo", "encerramento"]
+    list_filter = ["plano"]
+    ordering = ["-inicio"]
+    fields = ["plano", "codigo", "inicio", "fim", "abertura", "prazo", "encerramento"]
+
+
+@admin.display(description="link ou arquivo")
+def link(evidencia):
+    return format_html('<a href="{}">{}</a>', evidencia.href, evidencia.url or "arquivo")
+
+
+class EvidenciaInline(admin.TabularInline):
+    model = Evidencia
+    fields = ["titulo", "tipo", "data", link]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def campos_comparados(atual: Atualizacao, anterior: Atualizacao | None) -> list[dict]:
+    """What changed since the last published report of the same activity and
+    institution: each field with its value then and now."""
+
+    def evidencias(relato):
+        return "\n".join(f"{e.titulo} ({e.href})" for e in relato.evidencias.all())
+
+    campos = [
+        ("Situação", lambda r: r.get_situacao_display()),
+        ("% executado", lambda r: f"{r.percentual}%"),
+        ("O que foi feito no período", lambda r: r.realizado),
+        ("Restrições e providências", lambda r: r.restricoes),
+        ("Evidências", evidencias),
+    ]
+    linhas = []
+    for rotulo, valor in campos:
+        agora = valor(atual)
+        antes = valor(anterior) if anterior else ""
+        linhas.append({"rotulo": rotulo, "antes": antes, "agora": agora, "mudou": antes != agora})
+    return linhas
+
+
+def ultimas_publicadas(relatos) -> dict[tuple[int, int], Atualizacao]:
+    """The last published report of each (activity, institution) among
+    `relatos`, in one query (plus one for their evidence)."""
+    publicadas = (
+        Atualizacao.objects.publicadas()
+        .filter(
+            atividade_id__in={r.atividade_id for r in relatos},
+            instituicao_id__in={r.instituicao_id for r in relatos},
+        )
+        .select_related("ciclo")
+        .prefetch_related("evidencias")
+        .order_by("ciclo__inicio", "validado_em", "pk")
+    )
+    return {(p.atividade_id, p.instituicao_id): p for p in publicadas}
+
+
+@admin.register(Atualizacao)
+class AtualizacaoAdmin(SimpleHistoryAdmin):
+    """Reports are append-only: the admin shows them; validators publish or
+    return them through the queue (services.publicar_relato / devolver_relato)."""
+
+    list_display = ["atividade_codigo", "instituicao", "ciclo", "versao", "estado", "enviado_em"]
+    list_filter = ["estado", "ciclo", "instituicao"]
+    list_select_related = ["atividade", "instituicao", "ciclo"]
+    search_fields = ["atividade__codigo", "instituicao__sigla"]
+    ordering = ["-modificado_em"]
+    inlines = [EvidenciaInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="atividade", ordering="atividade__codigo")
+    def atividade_codigo(self, atualizacao):
+        return atualizacao.atividade.codigo
+
+    def get_urls(self):
+        return [
+            path(
+                "fila/",
+                self.admin_site.admin_view(self.fila),
+                name="monitoramento_atualizacao_fila",
+            ),
+            path(
+                "<int:pk>/validar/",
+                self.admin_site.admin_view(self.validar),
+                name="monitoramento_atualizacao_validar",
+            ),
+            path(
+                "<int:pk>/corrigir/",
+                self.admin_site.admin_view(self.corrigir),
+                name="monitoramento_atualizacao_corrigir",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _contexto(self, request, titulo: str) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": titulo}
+
+    def fila(self, request):
+        """Sent reports, oldest first, each with what changed since the last
+        published one; several may be published at once."""
+        if not request.user.has_perm(PERMISSAO_VALIDAR):
+            return _sem_permissao(request)
+        if request.method == "POST":
+            selecionados = list(
+                Atualizacao.objects.na_fila().filter(pk__in=request.POST.getlist("selecionados"))
+            )
+            if not selecionados:
+                messages.warning(request, "Selecione pelo menos um relato para publicar.")
+            else:
+                try:
+                    services.publicar_relatos(atualizacoes=selecionados, validador=request.user)
+                except services.RelatoBloqueado as erro:
+                    messages.error(request, f"Nada foi publicado: {erro}")
+                else:
+                    messages.success(request, f"Relatos publicados: {len(selecionados)}.")
+            return redirect("admin:monitoramento_atualizacao_fila")
+        relatos = list(Atualizacao.objects.na_fila())
+        anteriores = ultimas_publicadas(relatos)
+        itens = [
+            {
+                "relato": relato,
+                "proprio": relato.autor_id == request.user.pk,
+                "anterior": anteriores.get((relato.atividade_id, relato.instituicao_id)),
+            }
+            for relato in relatos
+        ]
+        for item in itens:
+            item["campos"] = campos_comparados(item["relato"], item["anterior"])
+        return TemplateResponse(
+            request,
+            "admin/monitoramento/atualizacao/fila.html",
+            {**self._contexto(request, "Fila de validação"), "itens": itens},
+        )
+
+    def validar(self, request, pk: int):
+        """One sent report: publish it, or return it with a required comment."""
+        if not request.user.has_perm(PERMISSAO_VALIDAR):
+            return _sem_permissao(request)
+        relato = get_object_or_404(Atualizacao.objects.na_fila(), pk=pk)
+        form = DevolucaoForm()
+        if request.method == "POST":
+            acao = request.POST.get("acao")
+            try:
+                if acao == "devolver":
+                    form = DevolucaoForm(request.POST)
+                    if form.is_valid():
+                        services.devolver_relato(
+                            atualizacao=relato,
+                            validador=request.user,
+                            comentario=form.cleaned_data["comentario"],
+                        )
+                        messages.success(request, f"Relato {relato} devolvido à instituição.")
+                        return redirect("admin:monitoramento_atualizacao_fila")
+                elif acao == "publicar":
+                    services.publicar_relato(atualizacao=relato, validador=request.user)
+                    messages.success(request, f"Relato {relato} publicado.")
+                    return redirect("admin:monitoramento_atualizacao_fila")
+            except services.RelatoBloqueado as erro:
+                messages.error(request, str(erro))
+            except ValidationError as erro:
+                form.add_error(None, erro)
+        anterior = ultimas_publicadas([relato]).get((relato.atividade_id, relato.instituicao_id))
+        return TemplateResponse(
+            request,
+            "admin/monitoramento/atualizacao/validar.html",
+            {
+                **self._contexto(request, f"Validar o relato {relato}"),
+                "relato": relato,
+                "anterior": anterior,
+                "campos": campos_comparados(relato, anterior),
+                "proprio": relato.autor_id == request.user.pk,
+                "form": form,
+            },
+        )
+
+    def corrigir(self, request, pk: int):
+        """Record a CGETP correction of a published report as its next version;
+        it goes to the queue, and someone else publishes it."""
+        if not request.user.has_perm(PERMISSAO_CORRIGIR):
+            return _sem_permissao(request)
+        publicada = get_object_or_404(
+            Atualizacao.objects.publicadas().select_related("atividade", "instituicao", "ciclo"),
+            pk=pk,
+        )
+        form = CorrecaoForm(
+            request.POST or None,
+            instance=Atualizacao(
+                situacao=publicada.situacao,
+                percentual=publicada.percentual,
+                realizado=publicada.realizado,
+                restricoes=publicada.restricoes,
+            ),
+        )
+        if request.method == "POST" and form.is_valid():
+            dados = {campo: form.cleaned_data[campo] for campo in CorrecaoForm.Meta.fields}
+            motivo = dados.pop("motivo_correcao")
+            try:
+                nova = services.corrigir_relato_publicado(
+                    publicada=publicada, autor=request.user, dados=dados, motivo=motivo
+                )
+            except (services.RelatoBloqueado, services.ConflitoDeEdicao) as erro:
+                form.add_error(None, str(erro) or "Já há outra versão deste relato em andamento.")
+            except ValidationError as erro:
+                form.add_error(None, erro)
+            else:
+                messages.success(
+                    request, f"Correção registrada como {nova} e enviada à fila de validação."
+                )
+                return redirect("admin:monitoramento_atualizacao_fila")
+        return TemplateResponse(
+            request,
+            "admin/monitoramento/atualizacao/corrigir.html",
+            {
+                **self._contexto(request, f"Corrigir o relato publicado {publicada}"),
+                "relato": publicada,
+                "form": form,
+            },
+        )
+
+
+def _sem_permissao(request):
+    messages.error(request, "Você não tem permissão para esta ação.")
+    return redirect(reverse("admin:monitoramento_atualizacao_changelist"))
+
+
+@admin.register(Evidencia)
+class EvidenciaAdmin(SimpleHistoryAdmin):
+    list_display = ["titulo", "tipo", "data", "atualizacao", link]
+    list_select_related = [
+        "atualizacao__atividade",
+        "atualizacao__instituicao",
+        "atualizacao__ciclo",
+    ]
+    list_filter = ["tipo"]
+    search_fields = ["titulo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lembrete)
+class LembreteAdmin(admin.ModelAdmin):
+    list_display = ["ciclo", "instituicao", "etapa", "enviado_em"]
+    list_filter = ["ciclo", "etapa"]
+    list_select_related = ["ciclo", "instituicao"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,218 @@
+import zipfile
+from pathlib import PurePosixPath
+
+import filetype
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
+from django.forms import inlineformset_factory
+
+from parceiros.auth import MENSAGEM_BLOQUEIO, endereco, recusar_se_bloqueado
+from plano.indicadores import PERCENTUAL_FIXO, Situacao
+
+from .models import Atualizacao, Evidencia
+
+TAMANHO_MAXIMO = 10 * 1024 * 1024
+
+# Formats accepted for evidence files: extension -> content type.
+FORMATOS = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SINONIMOS = {"jpeg": "jpg"}
+# The part of [Content_Types].xml that tells a Word file from a spreadsheet.
+CONTEUDO_OOXML = {
+    "docx": "wordprocessingml.document.main+xml",
+    "xlsx": "spreadsheetml.sheet.main+xml",
+}
+
+
+def formato_pelo_conteudo(arquivo) -> str | None:
+    """The accepted format (an extension of FORMATOS) the file's bytes show,
+    or None. PDF and images by magic bytes; ODT/ODS/DOCX/XLSX are zip files,
+    told apart by their `mimetype` entry or their [Content_Types].xml."""
+    arquivo.seek(0)
+    tipo = filetype.guess(arquivo.read(8192))
+    arquivo.seek(0)
+    if tipo is None:
+        return None
+    if tipo.extension in ("pdf", "png", "jpg"):
+        return tipo.extension
+    if tipo.mime != "application/zip" and tipo.extension not in {*CONTEUDO_OOXML, "odt", "ods"}:
+        return None
+    try:
+        with zipfile.ZipFile(arquivo) as pacote:
+            nomes = set(pacote.namelist())
+            if "mimetype" in nomes:
+                declarado = pacote.read("mimetype").decode("ascii", "replace").strip()
+                return next((ext for ext in ("odt", "ods") if FORMATOS[ext] == declarado), None)
+            if "[Content_Types].xml" in nomes:
+                tipos = pacote.read("[Content_Types].xml").decode("utf-8", "replace")
+                return next((ext for ext, marca in CONTEUDO_OOXML.items() if marca in tipos), None)
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        arquivo.seek(0)
+    return None
+
+
+class EvidenciaForm(forms.ModelForm):
+    class Meta:
+        model = Evidencia
+        fields = ["titulo", "tipo", "data", "url", "arquivo"]
+        widgets = {
+            "data": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "arquivo": forms.FileInput(
+                attrs={"accept": ",".join(f".{ext}" for ext in FORMATOS) + ",.jpeg"}
+            ),
+        }
+        help_texts = {
+            "url": "Endereço começando com http:// ou https://.",
+            "arquivo": "Opcional se houver link. PDF, ODT, DOCX, ODS, XLSX, PNG ou JPG, até 10 MB.",
+        }
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if url:
+            URLValidator(
+                schemes=["http", "https"],
+                message="Informe um link que comece com http:// ou https://.",
+            )(url)
+        return url
+
+    def clean_arquivo(self):
+        arquivo = self.cleaned_data.get("arquivo")
+        if not arquivo or not hasattr(arquivo, "content_type"):
+            return arquivo  # nothing new uploaded
+        if arquivo.size > TAMANHO_MAXIMO:
+            raise forms.ValidationError("O arquivo passa de 10 MB.")
+        declarada = PurePosixPath(arquivo.name).suffix.lower().lstrip(".")
+        declarada = SINONIMOS.get(declarada, declarada)
+        formato = formato_pelo_conteudo(arquivo)
+        if formato is None or formato != declarada:
+            raise forms.ValidationError(
+                "O conteúdo do arquivo não é um PDF, ODT, DOCX, ODS, XLSX, PNG ou JPG "
+                "(ou não corresponde à extensão do nome)."
+            )
+        # Only our own names reach the disk; the sent name is kept for the download.
+        self.instance.nome_original = PurePosixPath(arquivo.name).name[:200]
+        self.instance.tipo_conteudo = FORMATOS[formato]
+        arquivo.name = f"evidencia.{formato}"
+        return arquivo
+
+    def clean(self):
+        dados = super().clean()
+        if not dados.get("url") and not dados.get("arquivo") and not self.errors:
+            raise forms.ValidationError("Informe um link ou envie um arquivo.")
+        return dados
+
+
+EvidenciaFormSet = inlineformset_factory(
+    Atualizacao, Evidencia, form=EvidenciaForm, extra=1, can_delete=True, max_num=20
+)
+
+
+class CamposDoRelatoForm(forms.ModelForm):
+    """What every report form checks: a situation a partner may state, and a
+    % between 0 and 100 that agrees with it (not started 0, concluded 100)."""
+
+    class Meta:
+        model = Atualizacao
+        fields = ["situacao", "percentual", "realizado", "restricoes"]
+        widgets = {
+            "situacao": forms.RadioSelect,
+            "percentual": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "realizado": forms.Textarea(attrs={"rows": 6}),
+            "restricoes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "percentual": "De 0 a 100. Não iniciada é 0%; concluída é 100%.",
+            "restricoes": "O que atrasou ou impediu a execução, e o que foi feito a respeito.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's choices, without Django's blank one.
+        self.fields["situacao"].choices = Atualizacao._meta.get_field("situacao").choices
+
+    def clean_percentual(self):
+        percentual = self.cleaned_data["percentual"]
+        if not 0 <= percentual <= 100:
+            raise forms.ValidationError("Informe um número de 0 a 100.")
+        return percentual
+
+    def clean(self):
+        dados = super().clean()
+        situacao, percentual = dados.get("situacao"), dados.get("percentual")
+        fixo = PERCENTUAL_FIXO.get(situacao)
+        if fixo is not None and percentual is not None and percentual != fixo:
+            rotulo = Situacao(situacao).label.lower()
+            self.add_error("percentual", f"Uma atividade {rotulo} tem {fixo}% executado.")
+        return dados
+
+
+class RelatoForm(CamposDoRelatoForm):
+    """A partner's report, checked together with its evidence formset."""
+
+    revisao = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, evidencias=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidencias = evidencias
+
+    def clean(self):
+        dados = super().clean()
+        if (
+            dados.get("situacao") == Situacao.CONCLUIDA
+            and self.evidencias is not None
+            and self.evidencias.is_valid()
+            and not self._ha_evidencia()
+        ):
+            self.add_error(
+                "situacao", "Uma atividade concluída precisa de pelo menos uma evidência."
+            )
+        return dados
+
+    def _ha_evidencia(self) -> bool:
+        return any(
+            f.cleaned_data and not f.cleaned_data.get("DELETE") for f in self.evidencias.forms
+        )
+
+
+class CorrecaoForm(CamposDoRelatoForm):
+    """A CGETP correction of a published report (services.corrigir_relato_publicado)."""
+
+    class Meta(CamposDoRelatoForm.Meta):
+        fields = [*CamposDoRelatoForm.Meta.fields, "motivo_correcao"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motivo_correcao"].required = True
+
+
+class DevolucaoForm(forms.Form):
+    comentario = forms.CharField(
+        label="Comentário para a instituição",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Obrigatório: explique o que precisa ser corrigido.",
+    )
+
+
+class EntradaForm(AuthenticationForm):
+    """Login form that refuses a locked username and address up front, with a
+    clear message (the backend enforces the same lock for the admin)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username:
+            try:
+                recusar_se_bloqueado(username, endereco(self.request))
+            except PermissionDenied as erro:
+                raise forms.ValidationError(MENSAGEM_BLOQUEIO, code="bloqueado") from erro
+        return super().clean()

@@ -1,0 +1,268 @@
+"""The partner portal (/portal/…) and the guarded download of evidence files.
+
+A partner sees only the activities their institution is linked to: the access
+helpers below answer 404 for any other activity, before anything is read or
+written. Staff work in the admin; the portal's activity pages are not theirs.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parceiros.models import Instituicao
+from plano.models import Atividade
+
+from . import services
+from .forms import EvidenciaFormSet, RelatoForm
+from .models import Atualizacao, Ciclo, Evidencia
+
+Estado = Atualizacao.Estado
+# Reports the institution no longer owes in a cycle.
+EM_DIA = {Estado.ENVIADA, Estado.PUBLICADA}
+
+
+def _instituicao(request) -> Instituicao:
+    """The partner's institution; anyone without one (staff) gets 403."""
+    if not request.user.e_parceiro:
+        raise PermissionDenied("O portal é das instituições parceiras.")
+    return request.user.instituicao
+
+
+def _atividade_do_parceiro(request, codigo: str) -> tuple[Atividade, Instituicao]:
+    """The activity with this code in the default plan, if the partner's
+    institution is linked to it; 404 otherwise."""
+    instituicao = _instituicao(request)
+    atividade = get_object_or_404(
+        Atividade.objects.do_parceiro(instituicao)
+        .filter(acao__objetivo__plano__slug=settings.PLANO_PADRAO, codigo=codigo)
+        .select_related("acao__objetivo__plano")
+    )
+    return atividade, instituicao
+
+
+def _ciclo_aberto(plano_id: int) -> Ciclo | None:
+    return Ciclo.objects.aberto().filter(plano_id=plano_id).first()
+
+
+@login_required
+def inicio(request):
+    """Minhas atividades: each linked activity with its published situação and
+    this cycle's report state, and how many are still due."""
+    if request.user.is_staff and not request.user.e_parceiro:
+        return redirect("admin:monitoramento_atualizacao_fila")
+    instituicao = _instituicao(request)
+    ciclo = Ciclo.objects.aberto().filter(plano__slug=settings.PLANO_PADRAO).first()
+    atividades = (
+        Atividade.objects.do_parceiro(instituicao)
+        .filter(acao__objetivo__plano__slug=settings.PLANO_PADRAO)
+        .em_ordem()
+        .prefetch_related(
+            Prefetch(
+                "atualizacoes",
+                queryset=Atualizacao.objects.filter(instituicao=instituicao, ciclo=ciclo).order_by(
+                    "versao"
+                ),
+                to_attr="versoes_do_ciclo",
+            )
+        )
+    )
+    linhas = []
+    for atividade in atividades:
+        relato = atividade.versoes_do_ciclo[-1] if atividade.versoes_do_ciclo else None
+        linhas.append({"atividade": atividade, "relato": relato})
+    pendentes = sum(
+        1 for linha in linhas if not linha["relato"] or linha["relato"].estado not in EM_DIA
+    )
+    return render(
+        request,
+        "portal/inicio.html",
+        {
+            "instituicao": instituicao,
+            "ciclo": ciclo,
+            "linhas": linhas,
+            "pendentes": pendentes if ciclo else 0,
+        },
+    )
+
+
+@login_required
+def atividade(request, codigo: str):
+    """An activity and its institution's report history, cycle by cycle: every
+    version, or "não reportada neste ciclo"."""
+    atividade, instituicao = _atividade_do_parceiro(request, codigo)
+    hoje = timezone.localdate()
+    ciclos = Ciclo.objects.filter(
+        plano_id=atividade.acao.objetivo.plano_id, abertura__lte=hoje
+    ).order_by("-inicio")
+    relatos = (
+        Atualizacao.objects.filter(atividade=atividade, instituicao=instituicao)
+        .prefetch_related("evidencias")
+        .order_by("-versao")
+    )
+    por_ciclo: dict[int, list[Atualizacao]] = {}
+    for relato in relatos:
+        por_ciclo.setdefault(relato.ciclo_id, []).append(relato)
+    historico = [
+        {"ciclo": ciclo, "aberto": ciclo.esta_aberto(hoje), "versoes": por_ciclo.get(ciclo.pk, [])}
+        for ciclo in ciclos
+    ]
+    return render(
+        request,
+        "portal/atividade.html",
+        {"atividade": atividade, "instituicao": instituicao, "historico": historico},
+    )
+
+
+@login_required
+def relatar(request, codigo: str):
+    """The report for the open cycle: a draft to save or send; or, once sent,
+    returned or published, what happened to it."""
+    atividade, instituicao = _atividade_do_parceiro(request, codigo)
+    ciclo = _ciclo_aberto(atividade.acao.objetivo.plano_id)
+    versoes = (
+        list(Atualizacao.objects.versoes(atividade=atividade, instituicao=instituicao, ciclo=ciclo))
+        if ciclo
+        else []
+    )
+    atual = versoes[-1] if versoes else None
+    contexto = {
+        "atividade": atividade,
+        "instituicao": instituicao,
+        "ciclo": ciclo,
+        "atual": atual,
+        "devolvida": next((v for v in reversed(versoes) if v.estado == Estado.DEVOLVIDA), None),
+    }
+    editavel = ciclo is not None and (atual is None or atual.estado == Estado.RASCUNHO)
+    if not editavel:
+        if request.method == "POST":
+            messages.error(request, "Este relato não pode ser alterado agora; nada foi gravado.")
+            return redirect("monitoramento:relatar", codigo=atividade.codigo)
+        return render(request, "portal/relatar.html", contexto)
+
+    rascunho = atual or Atualizacao(
+        atividade=atividade, instituicao=instituicao, ciclo=ciclo, situacao="", percentual=None
+    )
+    if request.method == "POST":
+        evidencias = EvidenciaFormSet(
+            request.POST, request.FILES, instance=rascunho, prefix="evidencias"
+        )
+        form = RelatoForm(request.POST, instance=rascunho, evidencias=evidencias)
+        if form.is_valid() and evidencias.is_valid():
+            enviar = request.POST.get("acao") == "enviar"
+            try:
+                services.gravar_relato(
+                    atividade=atividade,
+                    instituicao=instituicao,
+                    ciclo=ciclo,
+                    autor=request.user,
+                    revisao=form.cleaned_data["revisao"],
+                    dados={campo: form.cleaned_data[campo] for campo in RelatoForm.Meta.fields},
+                    evidencias=evidencias,
+                    enviar=enviar,
+                )
+            except services.ConflitoDeEdicao:
+                form.add_error(
+                    None,
+                    "Outra pessoa da sua instituição gravou este relato enquanto você o editava, "
+                    "e nada do que você escreveu foi gravado. O seu texto continua abaixo: copie-o, "
+                    "abra o relato de novo para ver a versão gravada e junte as duas.",
+                )
+            except services.RelatoBloqueado as erro:
+                messages.error(request, str(erro))
+                return redirect("monitoramento:relatar", codigo=atividade.codigo)
+            except ValidationError as erro:
+                form.add_error(None, erro)
+            else:
+                messages.success(
+                    request,
+                    "Relato enviado à CGETP para validação."
+                    if enviar
+                    else "Rascunho gravado. Ele só será visto pela CGETP quando for enviado.",
+                )
+                return redirect("monitoramento:atividade", codigo=atividade.codigo)
+    else:
+        evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
+        form = RelatoForm(
+            instance=rascunho, initial=_inicio_do_relato(atual, atividade, instituicao)
+        )
+    contexto.update({"form": form, "evidencias": evidencias})
+    return render(request, "portal/relatar.html", contexto)
+
+
+def _inicio_do_relato(atual, atividade, instituicao) -> dict:
+    """Initial values of the form: the draft's revision; for a new report,
+    the situação, % and blockers of the institution's last published one."""
+    if atual is not None:
+        return {"revisao": atual.revisao}
+    anterior = (
+        Atualizacao.objects.publicadas()
+        .filter(atividade=atividade, instituicao=instituicao)
+        .order_by("-ciclo__inicio", "-versao")
+        .first()
+    )
+    if anterior is None:
+        return {"revisao": 0}
+    return {
+        "revisao": 0,
+        "situacao": anterior.situacao,
+        "percentual": anterior.percentual,
+        "restricoes": anterior.restricoes,
+    }
+
+
+@login_required
+@require_POST
+def corrigir(request, codigo: str):
+    """Start correcting a returned report: its next version, as a draft."""
+    atividade, instituicao = _atividade_do_parceiro(request, codigo)
+    ciclo = _ciclo_aberto(atividade.acao.objetivo.plano_id)
+    atual = (
+        Atualizacao.objects.versoes(
+            atividade=atividade, instituicao=instituicao, ciclo=ciclo
+        ).last()
+        if ciclo
+        else None
+    )
+    if atual is None or atual.estado != Estado.DEVOLVIDA:
+        messages.error(request, "Não há relato devolvido para corrigir neste ciclo.")
+        return redirect("monitoramento:relatar", codigo=atividade.codigo)
+    try:
+        services.iniciar_correcao(devolvida=atual, autor=request.user)
+    except (services.RelatoBloqueado, services.ConflitoDeEdicao):
+        messages.error(request, "A correção já foi iniciada por outra pessoa da sua instituição.")
+    return redirect("monitoramento:relatar", codigo=atividade.codigo)
+
+
+def _pode_ver(usuario, atualizacao: Atualizacao) -> bool:
+    if atualizacao.estado == Estado.PUBLICADA:
+        return True
+    if not usuario.is_authenticated:
+        return False
+    if usuario.e_parceiro:
+        return usuario.instituicao_id == atualizacao.instituicao_id
+    return usuario.has_perm("monitoramento.view_evidencia")
+
+
+def evidencia_arquivo(request, pk: int):
+    """Download an evidence file, as an attachment that is never sniffed or
+    rendered, if its report is published or the user may see it (404 otherwise)."""
+    evidencia = get_object_or_404(
+        Evidencia.objects.exclude(arquivo="").select_related("atualizacao"), pk=pk
+    )
+    if not _pode_ver(request.user, evidencia.atualizacao):
+        raise Http404
+    resposta = FileResponse(
+        evidencia.arquivo.open("rb"),
+        as_attachment=True,
+        filename=evidencia.nome_original or evidencia.arquivo.name.rsplit("/", 1)[-1],
+        content_type=evidencia.tipo_conteudo or "application/octet-stream",
+    )
+    resposta["X-Content-Type-Options"] = "nosniff"
+    resposta["Cache-Control"] = "private, no-store"
+    return resposta

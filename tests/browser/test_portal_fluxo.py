@@ -1,0 +1,180 @@
+"""The whole reporting flow in Chromium: a partner reports with evidence and
+sends; a validator returns it; the partner corrects and sends again; the
+validator publishes it; the public activity page shows it. axe-core runs on
+every portal page on the way."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from monitoramento.models import Atualizacao
+from plano.models import Atividade
+from tests import factories
+from tests.factories import SENHA
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def cenario(plano, pf, parceiro_pf, validador):
+    from django.contrib.auth.models import Permission
+
+    # After the flushes of earlier transactional tests, the groups' permissions
+    # (made by a data migration) are not reliably restored: give the validator
+    # the validator's permissions directly.
+    validador.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="monitoramento",
+            codename__in=["validar_atualizacao", "view_atualizacao", "view_evidencia"],
+        )
+    )
+    factories.criar_ciclo(plano=plano, codigo="2026.1", aberto=True)
+    factories.vincular(atividade=Atividade.objects.get(codigo="2.1.1"), instituicao=pf)
+
+
+def _entrar_no_portal(page, url, username):
+    page.goto(f"{url}/portal/entrar/")
+    page.get_by_label("Usuário").fill(username)
+    page.get_by_label("Senha").fill(SENHA)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def _entrar_no_admin(page, url, username):
+    page.goto(f"{url}/admin/monitoramento/atualizacao/fila/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", SENHA)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/fila/$"))
+
+
+def test_fluxo_completo_do_relato_ate_a_pagina_publica(
+    live_server, page, browser, cenario, sem_violacoes
+):
+    url = live_server.url
+    # The partner logs in and finds what is due.
+    page.goto(f"{url}/portal/entrar/")
+    sem_violacoes(page)
+    _entrar_no_portal(page, url, "parceiro.pf")
+    page.wait_for_url(f"{url}/portal/")
+    assert page.locator("h1").inner_text() == "Minhas atividades"
+    assert "Faltam relatos de 5 atividades." in page.locator("main").inner_text()
+    sem_violacoes(page)
+
+    # A first try misses the required text: the message shows beside the field.
+    page.locator("#atividade-2\\.1\\.1").get_by_role("link", name=re.compile("Relatar")).click()
+    assert page.locator("h1").inner_text().startswith("Relato da atividade 2.1.1")
+    sem_violacoes(page)
+    # The gov.br radio is styled on its label, which takes the click.
+    page.locator("label", has_text="Em andamento").click()
+    assert page.get_by_label("Em andamento").is_checked()
+    page.get_by_label("% executado").fill("60")
+    page.get_by_role("button", name="Enviar à CGETP").click()
+    assert page.locator("#id_realizado_error").is_visible()
+    assert page.get_by_label("% executado").input_value() == "60"
+    sem_violacoes(page)
+
+    page.get_by_label("O que foi feito no período").fill("Curso para 30 agentes em Foz.")
+    page.get_by_label("Título").fill("Lista de presença")
+    page.get_by_label("Link").fill("https://www.gov.br/pf/curso")
+    page.get_by_label("Arquivo").set_input_files(
+        files=[{"name": "presenca.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="Enviar à CGETP").click()
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
+    assert "Relato enviado à CGETP para validação." in page.content()
+    sem_violacoes(page)
+    page.goto(f"{url}/portal/atividades/2.1.1/relatar/")
+    assert "aguardando validação" in page.content()
+    sem_violacoes(page)
+
+    # The validator returns it with a comment.
+    validador = browser.new_page()
+    _entrar_no_admin(validador, url, "validador.cgetp")
+    validador.get_by_role("link", name="Abrir para publicar ou devolver").click()
+    assert "Curso para 30 agentes em Foz." in validador.content()
+    validador.get_by_label("Comentário para a instituição").fill("Informe as datas do curso.")
+    validador.get_by_role("button", name="Devolver com o comentário").click()
+    validador.wait_for_url(re.compile(r".*/fila/$"))
+    assert "Nenhum relato aguarda validação." in validador.content()
+
+    # The partner sees the comment, corrects it as a new version and sends it again.
+    page.goto(f"{url}/portal/atividades/2.1.1/relatar/")
+    assert "Informe as datas do curso." in page.content()
+    sem_violacoes(page)
+    page.get_by_role("button", name="Corrigir o relato (nova versão)").click()
+    sem_violacoes(page)
+    page.get_by_label("O que foi feito no período").fill(
+        "Curso para 30 agentes em Foz, de 10 a 12 de março."
+    )
+    page.get_by_role("button", name="Enviar à CGETP").click()
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
+    assert page.get_by_text("Versão 2").is_visible()
+    assert page.get_by_text("Versão 1").is_visible()
+    sem_violacoes(page)
+
+    # The validator publishes it from the queue.
+    validador.reload()
+    validador.get_by_label(re.compile("Atividade 2.1.1")).check()
+    validador.get_by_role("button", name="Publicar os selecionados").click()
+    assert "Relatos publicados: 1." in validador.content()
+    relato = Atualizacao.objects.publicadas().get()
+    assert relato.versao == 2
+    assert relato.evidencias.get().nome_original == "presenca.pdf"
+
+    # The public activity page shows it, stamped with the institution and the dates.
+    hoje = timezone.localdate().strftime("%d/%m/%Y")
+    publica = browser.new_page()
+    publica.goto(f"{url}/plano/2.1.1/")
+    assert "Curso para 30 agentes em Foz, de 10 a 12 de março." in publica.content()
+    assert (
+        f"Informado por PF em {hoje}; validado pela CGETP em {hoje}."
+        in publica.locator("main").inner_text()
+    )
+
+
+def test_paginas_de_senha_sem_violacoes(live_server, page, cenario, sem_violacoes, mailoutbox):
+    url = live_server.url
+    nova = "uma-senha-nova-e-longa-2026"
+    page.goto(f"{url}/portal/senha/redefinir/")
+    sem_violacoes(page)
+    page.get_by_label("Email").fill("parceiro.pf@example.org")
+    page.get_by_role("button", name="Enviar o link").click()
+    page.wait_for_url(f"{url}/portal/senha/redefinir/enviada/")
+    sem_violacoes(page)
+    link = re.search(r"https?://\S+/portal/senha/redefinir/\S+/", mailoutbox[0].body)[0]
+    page.goto(link)
+    sem_violacoes(page)
+    page.locator("#id_new_password1").fill(nova)
+    page.get_by_label("Confirmação da nova senha").fill(nova)
+    page.get_by_role("button", name="Gravar a nova senha").click()
+    page.wait_for_url(f"{url}/portal/senha/redefinida/")
+    sem_violacoes(page)
+    page.goto(f"{url}/portal/entrar/")
+    page.get_by_label("Usuário").fill("parceiro.pf")
+    page.get_by_label("Senha").fill(nova)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{url}/portal/")
+    page.goto(f"{url}/portal/senha/")
+    page.get_by_role("button", name="Alterar senha").click()
+    assert page.locator("#id_old_password_error").is_visible()
+    sem_violacoes(page)
+    page.get_by_label("Senha antiga").fill(nova)
+    page.locator("#id_new_password1").fill(SENHA + "-nova")
+    page.get_by_label("Confirmação da nova senha").fill(SENHA + "-nova")
+    page.get_by_role("button", name="Alterar senha").click()
+    page.wait_for_url(f"{url}/portal/senha/alterada/")
+    sem_violacoes(page)
+
+
+def test_sair_pelo_menu(live_server, page, cenario):
+    _entrar_no_portal(page, live_server.url, "parceiro.pf")
+    page.wait_for_url(f"{live_server.url}/portal/")
+    page.get_by_role("button", name="Sair").click()
+    page.goto(f"{live_server.url}/portal/")
+    assert "/portal/entrar/" in page.url
