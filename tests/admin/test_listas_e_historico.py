@@ -1,6 +1,8 @@
 """The admin's changelists (fixed query counts), item forms, deletion rules
 and the read-only history."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -181,7 +183,8 @@ def test_excluir_atividade_com_relatos_e_recusado(logado, plano, parceiro_pf, pf
     html = logado.get(url).content.decode()
     assert "Não é possível remover atividade" in html
     assert "exigiria remover os seguintes objetos protegidos relacionados" in html
-    assert "Atualização: 1.1.1 · PF · 2025.1 v1" in html
+    # The protected report is listed, linked to its admin page.
+    assert re.search(r"Atualização: <a href=\"[^\"]+\">1.1.1 · PF · 2025.1 v1</a>", html)
     logado.post(url, {"post": "yes"})
     assert Atividade.objects.filter(pk=atividade.pk).exists()
     assert Atualizacao.objects.filter(atividade=atividade).count() == 1
