@@ -10,6 +10,7 @@ lock an account for good after three failures.
 import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -24,8 +25,16 @@ MENSAGEM_BLOQUEIO = (
 
 
 def endereco(request) -> str:
-    """The client's address as the server sees it (the proxy sets REMOTE_ADDR)."""
-    return (request.META.get("REMOTE_ADDR") if request is not None else None) or "-"
+    """The client's address. Behind our own proxy (DJANGO_BEHIND_PROXY), it is
+    the last X-Forwarded-For entry, the one that proxy appended: earlier ones
+    are whatever the client sent. Otherwise REMOTE_ADDR."""
+    if request is None:
+        return "-"
+    if settings.SECURE_PROXY_SSL_HEADER:
+        encaminhado = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if encaminhado:
+            return encaminhado
+    return request.META.get("REMOTE_ADDR") or "-"
 
 
 def _chave(username: str, ip: str) -> str:

@@ -146,3 +146,22 @@ def test_entradas_e_bloqueios_ficam_registrados(client, parceiro_pf, caplog):
     mensagens = [r.getMessage() for r in caplog.records]
     assert "Entrada sem sucesso: usuário 'parceiro.pf', endereço 10.9.9.9" in mensagens
     assert "Entrada recusada (bloqueio): usuário 'parceiro.pf', endereço 10.9.9.9" in mensagens
+
+
+def test_atras_do_proxy_bloqueio_e_por_endereco_do_cliente(client, parceiro_pf, settings):
+    """Behind the proxy every request has its address: a lock on one client
+    must not lock the same username for another client."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    def entrar(senha, cliente):
+        return client.post(
+            ENTRAR,
+            {"username": "parceiro.pf", "password": senha},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.4, {cliente}",
+        )
+
+    for _ in range(FALHAS_PERMITIDAS):
+        entrar("errada", "203.0.113.9")
+    assert "Muitas tentativas" in entrar(SENHA, "203.0.113.9").content.decode()
+    assert entrar(SENHA, "198.51.100.7").status_code == 302
