@@ -1,13 +1,14 @@
 """Writers for the open-data formats, with bounded memory.
 
 CSV and JSON are generators of bytes (StreamingHttpResponse sends them as they
-come). XLSX (openpyxl write-only mode) and ODS (written here, straight into
-the zip, row by row) go to a temporary file that FileResponse then streams:
-neither format can be sent before its last row is known.
+come). XLSX and ODS (both written here, straight into the zip, a block of rows
+at a time) go to a temporary file that FileResponse then streams: neither
+format can be sent before its last row is known.
 
 No spreadsheet formula can be injected: text stays text in every format. In
 CSV, which has no types, a text starting with one of PERIGOSOS is prefixed
-with an apostrophe, as OWASP advises; XLSX and ODS store it as a string cell.
+with an apostrophe, as OWASP advises; XLSX and ODS store it as a string cell
+(in XLSX always an inline string, never a formula).
 Numbers, dates and datetimes keep their own types everywhere.
 """
 
@@ -16,15 +17,13 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -66,6 +65,21 @@ def hora_local(valor: datetime) -> datetime:
 def sem_caracteres_ilegais(texto: str) -> str:
     """XML 1.0 forbids most control characters; tab, CR and LF stay."""
     return ILLEGAL_CHARACTERS_RE.sub("", texto)
+
+
+def escrever_em_blocos(entrada: IO[bytes], pedacos: Iterable[str]) -> int:
+    """Writes the pieces of XML to a zip entry, LINHAS_POR_BLOCO at a time;
+    returns how many there were."""
+    bloco = []
+    total = 0
+    for pedaco in pedacos:
+        bloco.append(pedaco)
+        if len(bloco) >= LINHAS_POR_BLOCO:
+            entrada.write("".join(bloco).encode())
+            total += len(bloco)
+            bloco.clear()
+    entrada.write("".join(bloco).encode())
+    return total + len(bloco)
 
 
 # CSV ------------------------------------------------------------------------
@@ -141,42 +155,100 @@ def gerar_json(colunas: Sequence[Coluna], linhas: Iterable[list]) -> Iterator[by
 
 # XLSX -----------------------------------------------------------------------
 
+XLSX_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+XLSX_CONTENT_TYPES = (
+    XLSX_XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX_RELS = (
+    XLSX_XML
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{XLSX_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{XLSX_REL}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+XLSX_RELS_LIVRO = (
+    XLSX_XML
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{XLSX_REL}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+XLSX_APP = (
+    XLSX_XML + "<Properties "
+    'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Painel de Monitoramento do I PAECM</Application></Properties>"
+)
+XLSX_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+# Cell formats (the s attribute of a cell): 0 default, 1 header, 2 date, 3 datetime.
+XLSX_CABECALHO, XLSX_DATA, XLSX_DATA_HORA = 1, 2, 3
+XLSX_ESTILOS = (
+    f"{XLSX_XML}<styleSheet {XLSX_NS}>"
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>'
+    "</fonts>"
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    f'<fill><patternFill patternType="solid"><fgColor rgb="FF{COR_CABECALHO}"/></patternFill></fill>'
+    "</fills>"
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
+    'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+EPOCA_XLSX = datetime(1899, 12, 30)
 
-def texto_xlsx(folha, valor):
-    """Text always as a string cell. openpyxl would store "=…" as a formula and
-    "#N/A" as an error, so those become explicit string cells (only those: a
-    cell object per value would double the time of a large file)."""
+
+def texto_xlsx(texto: str) -> str:
+    """Escaped for XML; a carriage return as a reference, since XML parsers
+    turn a literal one into a line feed."""
+    return escape(sem_caracteres_ilegais(texto)).replace("\r", "&#13;")
+
+
+def celula_xlsx(referencia: str, valor, estilo: int = 0) -> str:
+    """A cell whose type follows the value: text is always an inline string
+    (never a formula), dates and datetimes are serial numbers with a date style."""
     if valor is None:
-        return None
-    valor = sem_caracteres_ilegais(valor)
-    if valor.startswith("=") or valor in ERROR_CODES:
-        celula = WriteOnlyCell(folha, value=valor)
-        celula.data_type = "s"
-        return celula
-    return valor
-
-
-def conversores_xlsx(folha, colunas: Sequence[Coluna]) -> list:
-    """Per column, what turns a value into a cell (None: the value as it is)."""
-
-    def texto(valor):
-        return texto_xlsx(folha, valor)
-
-    def data_hora(valor):
-        return hora_local(valor) if valor else None
-
-    return [{"string": texto, "datetime": data_hora}.get(c.tipo) for c in colunas]
-
-
-def cabecalho_xlsx(folha, titulos: Iterable[str]) -> list:
-    celulas = []
-    for titulo in titulos:
-        celula = WriteOnlyCell(folha, value=titulo)
-        celula.font = FONTE_CABECALHO
-        celula.fill = FUNDO_CABECALHO
-        celula.alignment = QUEBRA
-        celulas.append(celula)
-    return celulas
+        return ""
+    if isinstance(valor, str):
+        atributo_estilo = f' s="{estilo}"' if estilo else ""
+        return (
+            f'<c r="{referencia}"{atributo_estilo} t="inlineStr">'
+            f'<is><t xml:space="preserve">{texto_xlsx(valor)}</t></is></c>'
+        )
+    if isinstance(valor, bool):
+        return f'<c r="{referencia}" t="b"><v>{int(valor)}</v></c>'
+    if isinstance(valor, datetime):
+        serial = (hora_local(valor) - EPOCA_XLSX) / timedelta(days=1)
+        return f'<c r="{referencia}" s="{XLSX_DATA_HORA}"><v>{serial!r}</v></c>'
+    if isinstance(valor, date):
+        serial = (valor - EPOCA_XLSX.date()).days
+        return f'<c r="{referencia}" s="{XLSX_DATA}"><v>{serial}</v></c>'
+    return f'<c r="{referencia}"><v>{valor}</v></c>'
 
 
 def gravar_xlsx(
@@ -187,22 +259,71 @@ def gravar_xlsx(
     colunas: Sequence[Coluna],
     linhas: Iterable[list],
 ) -> None:
-    """One sheet, styled header frozen, a filter over every column."""
-    livro = Workbook(write_only=True)
-    livro.properties.title = titulo
-    livro.properties.creator = AUTOR
-    planilha = livro.create_sheet(folha[:31])
-    for i, coluna in enumerate(colunas, start=1):
-        planilha.column_dimensions[get_column_letter(i)].width = largura(coluna)
-    planilha.freeze_panes = "A2"
-    planilha.append(cabecalho_xlsx(planilha, (c.titulo for c in colunas)))
-    conversores = conversores_xlsx(planilha, colunas)
-    total = 1
-    for linha in linhas:
-        planilha.append([f(v) if f else v for f, v in zip(conversores, linha, strict=True)])
-        total += 1
-    planilha.auto_filter.ref = f"A1:{get_column_letter(len(colunas))}{total}"
-    livro.save(arquivo)
+    """A SpreadsheetML package of one sheet written straight into the zip, a
+    block of rows at a time: styled header frozen, a filter over every column
+    (openpyxl, even write-only, costs several times more per cell)."""
+    nome_folha = folha[:31]
+    letras = [get_column_letter(i) for i in range(1, len(colunas) + 1)]
+    agora = timezone.now().replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
+        pacote.writestr("[Content_Types].xml", XLSX_CONTENT_TYPES)
+        pacote.writestr("_rels/.rels", XLSX_RELS)
+        pacote.writestr(
+            "docProps/core.xml",
+            XLSX_XML + "<cp:coreProperties "
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{escape(titulo)}</dc:title><dc:creator>{escape(AUTOR)}</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{agora}</dcterms:created>'
+            "</cp:coreProperties>",
+        )
+        pacote.writestr("docProps/app.xml", XLSX_APP)
+        pacote.writestr("xl/_rels/workbook.xml.rels", XLSX_RELS_LIVRO)
+        pacote.writestr("xl/styles.xml", XLSX_ESTILOS)
+        larguras = "".join(
+            f'<col min="{i}" max="{i}" width="{largura(c)}" customWidth="1"/>'
+            for i, c in enumerate(colunas, start=1)
+        )
+        cabecalho = "".join(
+            celula_xlsx(f"{letra}1", c.titulo, XLSX_CABECALHO)
+            for letra, c in zip(letras, colunas, strict=True)
+        )
+        with pacote.open("xl/worksheets/sheet1.xml", "w") as planilha:
+            planilha.write(
+                (
+                    XLSX_XML + f'<worksheet {XLSX_NS}><sheetViews><sheetView workbookViewId="0">'
+                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+                    f"</sheetView></sheetViews><cols>{larguras}</cols>"
+                    f'<sheetData><row r="1">{cabecalho}</row>'
+                ).encode()
+            )
+            total = 1 + escrever_em_blocos(
+                planilha,
+                (
+                    f'<row r="{n}">'
+                    + "".join(
+                        celula_xlsx(f"{letra}{n}", v)
+                        for letra, v in zip(letras, linha, strict=True)
+                    )
+                    + "</row>"
+                    for n, linha in enumerate(linhas, start=2)
+                ),
+            )
+            planilha.write(
+                f'</sheetData><autoFilter ref="A1:{letras[-1]}{total}"/></worksheet>'.encode()
+            )
+        citado = nome_folha.replace("'", "''")
+        area = f"'{citado}'!$A$1:${letras[-1]}${total}"
+        pacote.writestr(
+            "xl/workbook.xml",
+            f"{XLSX_XML}<workbook {XLSX_NS} "
+            f'xmlns:r="{XLSX_REL}"><sheets>'
+            f'<sheet name={quoteattr(nome_folha)} sheetId="1" r:id="rId1"/></sheets>'
+            '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+            f"{escape(area)}</definedName></definedNames></workbook>",
+        )
 
 
 # ODS ------------------------------------------------------------------------
@@ -355,17 +476,15 @@ def gravar_ods(
                     "</table:table-header-rows>"
                 ).encode()
             )
-            bloco = []
-            for linha in linhas:
-                bloco.append(
+            escrever_em_blocos(
+                conteudo,
+                (
                     "<table:table-row>"
                     + "".join(celula_ods(v, e) for v, e in zip(linha, estilos, strict=True))
                     + "</table:table-row>"
-                )
-                if len(bloco) >= LINHAS_POR_BLOCO:
-                    conteudo.write("".join(bloco).encode())
-                    bloco.clear()
-            bloco.append(
-                "</table:table></office:spreadsheet></office:body></office:document-content>"
+                    for linha in linhas
+                ),
             )
-            conteudo.write("".join(bloco).encode())
+            conteudo.write(
+                b"</table:table></office:spreadsheet></office:body></office:document-content>"
+            )

@@ -124,6 +124,18 @@ def test_xlsx_guarda_texto_como_texto_e_numeros_como_numeros(client, historico):
     assert outra[col["O que foi feito"]].value == "\n".join(TEXTOS_PERIGOSOS)
 
 
+def test_xlsx_congela_cabecalho_filtra_todas_as_linhas_e_guarda_datas(client, historico):
+    folha = ler_xlsx(baixar(client, "/dados/ciclos.xlsx"))
+    assert folha.freeze_panes == "A2"
+    assert folha.auto_filter.ref == f"A1:{folha.cell(1, folha.max_column).column_letter}3"
+    assert folha["A1"].font.b and folha["A1"].alignment.wrap_text
+    titulos = [c.value for c in folha[1]]
+    linha = next(r for r in folha.iter_rows(min_row=2) if r[0].value == "2025.2")
+    inicio = linha[titulos.index("Início do período")]
+    assert inicio.is_date and inicio.value == datetime(2025, 7, 1)
+    assert linha[titulos.index("Relatos publicados")].value == 2
+
+
 def test_ods_guarda_texto_como_texto_e_numeros_como_numeros(client, historico):
     linhas = ler_ods(baixar(client, "/dados/relatos.ods"))
     assert linhas[0][0] == ("string", "Identificador")
