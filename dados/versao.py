@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -29,12 +29,13 @@ def plano_com_versao() -> Plano:
         )
         for modelo in COM_HISTORICO
     }
+    # Latest first, so the database walks the atualizacao_recentes index
+    # instead of reading every published report.
     ultimas["_ultima_publicacao"] = Subquery(
         Atualizacao.objects.publicadas()
         .filter(ciclo__plano=OuterRef("pk"))
-        .values("ciclo__plano")
-        .annotate(ultima=Max("validado_em"))
-        .values("ultima")
+        .order_by("-validado_em")
+        .values("validado_em")[:1]
     )
     plano = get_object_or_404(Plano.objects.annotate(**ultimas), slug=settings.PLANO_PADRAO)
     datas = [getattr(plano, nome) for nome in ultimas if getattr(plano, nome)]

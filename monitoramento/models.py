@@ -253,9 +253,15 @@ class Atualizacao(models.Model):
         verbose_name_plural = "atualizações"
         ordering = ["ciclo__inicio", "atividade_id", "instituicao_id", "versao"]
         permissions = [("validar_atualizacao", "Pode validar (publicar ou devolver) relatos")]
-        # The painel's latest published reports (recentes_do_plano).
         indexes = [
-            models.Index(fields=["estado", "-validado_em", "-id"], name="atualizacao_recentes")
+            # The painel's latest published reports (recentes_do_plano).
+            models.Index(fields=["estado", "-validado_em", "-id"], name="atualizacao_recentes"),
+            # A cycle's published reports, per activity and institution
+            # (monitoramento.indicadores.cobertura_do_ciclo): covering, so
+            # coverage never reads the reports of other cycles.
+            models.Index(
+                fields=["ciclo", "estado", "atividade", "instituicao"], name="atualizacao_do_ciclo"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

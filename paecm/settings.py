@@ -199,13 +199,21 @@ if env("EMAIL_URL"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Painel I PAECM <nao-responda@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered fragments of public pages (the painel's numbers), keyed on the
+    # data version. Always in the process: a restart after a deploy empties it,
+    # so new code never serves HTML rendered by the old templates.
+    "paginas": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "paginas",
+        "OPTIONS": {"MAX_ENTRIES": 50},
+    },
+}
 if env("CACHE_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL"),
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL"),
     }
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

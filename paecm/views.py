@@ -7,11 +7,13 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dados.versao import plano_com_versao
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao, Ciclo
 from plano import indicadores
@@ -20,34 +22,47 @@ from plano.indicadores import Item, Situacao
 from plano.views import plano_padrao
 
 ULTIMOS_RELATOS = 5
+# The data version moves with every saved change and every publication, but
+# two transactions committing out of order could leave a version that an older
+# snapshot was rendered under: an entry lives at most this long.
+PAINEL_EM_CACHE_SEGUNDOS = 300
 TEXTOS_DO_PLANO = settings.BASE_DIR / "fixtures" / "sobre_i_paecm.json"
 
 
 def painel(request):
-    # Queries: 1. the plan; 2. activities grouped by objective, situação, %,
-    # weight and deadline; 3. the current cycle; 4-5. its coverage, overall and
-    # per institution; 6. the latest published reports.
+    # Queries: 1. the plan with its data version (dados.versao). The painel's
+    # numbers depend only on the public data and on the date, so their HTML is
+    # kept in the "paginas" cache under both; on a miss, 2. activities grouped
+    # by objective, situação, %, weight and deadline; 3. the current cycle;
+    # 4-5. its coverage, overall and per institution; 6. the latest published
+    # reports.
     hoje = timezone.localdate()
-    plano = plano_padrao()
+    plano = plano_com_versao()
+    versao = plano.ultima_alteracao.isoformat() if plano.ultima_alteracao else "-"
+    chave = f"painel:{plano.pk}:{versao}:{hoje.isoformat()}"
+    conteudo = caches["paginas"].get(chave)
+    if conteudo is None:
+        conteudo = render_to_string("paginas/_painel.html", _numeros_do_painel(plano, hoje))
+        caches["paginas"].set(chave, conteudo, PAINEL_EM_CACHE_SEGUNDOS)
+    return render(request, "painel.html", {"plano": plano, "conteudo": conteudo})
+
+
+def _numeros_do_painel(plano, hoje) -> dict:
     geral, objetivos = resumo_do_plano(plano, hoje)
     ciclo = Ciclo.objects.atual(plano, hoje)
     ultimos = list(Atualizacao.objects.recentes_do_plano(plano)[:ULTIMOS_RELATOS])
-    return render(
-        request,
-        "painel.html",
-        {
-            "plano": plano,
-            "geral": geral,
-            "objetivos": objetivos,
-            "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
-            "ciclo": ciclo,
-            "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
-            "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
-            "ultimos_relatos": ultimos,
-            "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
-            "hoje": hoje,
-        },
-    )
+    return {
+        "plano": plano,
+        "geral": geral,
+        "objetivos": objetivos,
+        "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+        "ciclo": ciclo,
+        "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
+        "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
+        "ultimos_relatos": ultimos,
+        "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
+        "hoje": hoje,
+    }
 
 
 # The worked example of the methodology page: (item, whether its report for

@@ -8,6 +8,10 @@ real plan and the demo and times GET / through Django's test client
 (middleware, view, queries, template); then grows the plan to 100 times its
 size (7,500 activities, 75,000 published reports, situations and percentages
 spread out) and times it again. Prints the median and the 90th percentile.
+Two numbers at each size: "em cache", the steady state every visitor gets
+while the data stays the same (the painel's numbers kept rendered under the
+data version, paecm.views.painel), which the goals apply to, and "sem cache",
+the first request after a change, which queries and renders them anew.
 Goals: under 25 ms on the real plan and under 50 ms at 100 times.
 """
 
@@ -35,12 +39,19 @@ METAS_MS = {1: 25, 100: 50}
 URL = "/"
 
 
-def medir(cliente: Client, repeticoes: int) -> tuple[float, float]:
-    """Median and 90th percentile of GET URL, in milliseconds, after warming up."""
+def medir(cliente: Client, repeticoes: int, *, sem_cache: bool) -> tuple[float, float]:
+    """Median and 90th percentile of GET URL, in milliseconds, after warming up.
+    With sem_cache, the painel's cached numbers are dropped before each request,
+    so every one queries and renders them anew (what the first visitor after a
+    change of the data waits)."""
+    from django.core.cache import caches
+
     for _ in range(3):
         assert cliente.get(URL).status_code == 200
     tempos = []
     for _ in range(repeticoes):
+        if sem_cache:
+            caches["paginas"].clear()
         inicio = time.perf_counter()
         cliente.get(URL)
         tempos.append((time.perf_counter() - inicio) * 1000)
@@ -70,9 +81,11 @@ def main() -> int:
     parser.add_argument("--repeticoes", type=int, default=50)
     args = parser.parse_args()
 
+    from django.core.cache import caches
+
     from monitoramento.demo import carregar_demo
     from plano.carga import carregar_plano
-    from plano.models import Plano
+    from plano.models import Atividade, Plano
     from tests import factories
 
     # No setup_test_environment(): its template instrumentation would be timed too.
@@ -101,14 +114,25 @@ def main() -> int:
                     if connection.vendor == "postgresql":
                         with connection.cursor() as cursor:
                             cursor.execute("ANALYZE")
-                mediana, p90 = medir(cliente, args.repeticoes)
+                # Bulk inserts and updates bypass the history the data version
+                # is read from (every change made through the site is recorded):
+                # start from an empty cache, and check the page shows the growth.
+                caches["paginas"].clear()
+                total = Atividade.objects.filter(acao__objetivo__plano=plano).count()
+                assert f"Como estão as {total} atividades" in cliente.get(URL).content.decode()
                 meta = METAS_MS[fator]
-                ok = mediana < meta
-                resultado |= not ok
-                print(
-                    f"painel {fator:>3}x: mediana {mediana:6.1f} ms, p90 {p90:6.1f} ms "
-                    f"(meta < {meta} ms: {'ok' if ok else 'NÃO ATINGIDA'})"
-                )
+                for sem_cache in (False, True):
+                    mediana, p90 = medir(cliente, args.repeticoes, sem_cache=sem_cache)
+                    if sem_cache:
+                        situacao = "sem cache, referência"
+                    else:
+                        ok = mediana < meta
+                        resultado |= not ok
+                        situacao = f"meta < {meta} ms: {'ok' if ok else 'NÃO ATINGIDA'}"
+                    print(
+                        f"painel {fator:>3}x {'sem cache' if sem_cache else 'em cache '}: "
+                        f"mediana {mediana:6.1f} ms, p90 {p90:6.1f} ms ({situacao})"
+                    )
     finally:
         teardown_databases(bancos, verbosity=0)
     return resultado

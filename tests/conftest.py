@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from parceiros.models import Instituicao
 from plano.carga import carregar_plano
@@ -22,11 +22,16 @@ SEED = Path(
 )
 
 
+def _esvaziar_caches():
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolamento(settings, tmp_path):
-    """Each test starts with an empty cache (login throttling, demo banner),
+    """Each test starts with empty caches (login throttling, demo banner, painel),
     its own media folder, and templates that fail loudly on a missing variable."""
-    cache.clear()
+    _esvaziar_caches()
     # A real hash costs half a second here; tests do not measure it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -37,7 +42,7 @@ def _isolamento(settings, tmp_path):
     for template in settings.TEMPLATES:
         template["OPTIONS"]["string_if_invalid"] = "INVALID[%s]"
     yield
-    cache.clear()
+    _esvaziar_caches()
 
 
 @pytest.fixture

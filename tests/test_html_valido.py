@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
+
+from paecm.views import erro_do_servidor
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -59,5 +62,12 @@ def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
         resposta = client.get(url)
         assert resposta.status_code == 200, url
         paginas[url] = resposta.content.decode()
+    # The error pages, in the same layout.
+    resposta = client.get("/plano/9.9.9/")
+    assert resposta.status_code == 404
+    paginas["404"] = resposta.content.decode()
+    resposta = erro_do_servidor(RequestFactory().get("/"))
+    assert resposta.status_code == 500
+    paginas["500"] = resposta.content.decode()
     erros = validar(paginas, tmp_path)
     assert erros == [], json.dumps(erros, ensure_ascii=False, indent=1)

@@ -2,6 +2,7 @@
 number of queries, the same on the real plan as on 10 and 100 times its size."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,8 +13,9 @@ from tests import factories
 
 # Queries of each page, listed in its view:
 CONSULTAS = {
-    # plan; activities grouped by objective; current cycle; coverage overall
-    # and per institution; latest published reports.
+    # plan with its data version; activities grouped by objective; current
+    # cycle; coverage overall and per institution; latest published reports
+    # (with nothing in the painel's cache).
     "/": 6,
     # plan; links grouped by institution; current cycle; coverage x2; institutions.
     "/parceiros/": 6,
@@ -30,6 +32,7 @@ CONSULTAS = {
 
 def consultas(client, url):
     client.get(url)  # warm the demo-banner cache, as in steady state
+    caches["paginas"].clear()  # but render the painel's numbers anew
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -44,3 +47,9 @@ def test_paginas_custam_as_mesmas_consultas_em_qualquer_tamanho(client, plano, f
     assert Atualizacao.objects.count() >= 750 * fator
     medidas = {url: consultas(client, url) for url in CONSULTAS}
     assert medidas == CONSULTAS
+    # Once rendered, the painel's numbers are reused until the data changes:
+    # the plan with its data version is the only query.
+    antes = client.get("/").content
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").content == antes
+    assert len(ctx.captured_queries) == 1

@@ -1,8 +1,12 @@
 """/sobre/, /acessibilidade/, /privacidade/ and the error pages."""
 
 import html as html_lib
+import re
+import struct
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 
 from paecm.views import erro_do_servidor, pagina_nao_encontrada, textos_do_plano
@@ -82,6 +86,21 @@ def test_cada_pagina_tem_titulo_proprio_um_h1_e_link_canonico(client, plano, url
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in html
     assert '<meta property="og:title"' in html
     assert "<main" in html and "<footer" in html and 'aria-label="Menu principal"' in html
+
+
+def test_cada_pagina_tem_imagem_para_previas_de_link(client, plano):
+    html = client.get("/").content.decode()
+    url = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
+    assert url.startswith("http://127.0.0.1:8000/static/img/og-painel")
+    # The file it points to is a PNG of the size the page declares.
+    caminho = finders.find("img/og-painel.png")
+    cabecalho = Path(caminho).read_bytes()[:24]
+    assert cabecalho[:8] == b"\x89PNG\r\n\x1a\n"
+    largura, altura = struct.unpack(">II", cabecalho[16:24])
+    assert f'<meta property="og:image:width" content="{largura}">' in html
+    assert f'<meta property="og:image:height" content="{altura}">' in html
+    assert (largura, altura) == (1200, 630)
+    assert '<meta property="og:image:alt" content="Painel de Monitoramento do I PAECM' in html
 
 
 def test_pagina_inexistente_responde_404_no_layout_do_painel(client, db):

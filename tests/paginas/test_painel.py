@@ -10,6 +10,7 @@ from django.utils import timezone
 from monitoramento.demo import carregar_demo
 from monitoramento.indicadores import cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
+from monitoramento.services import enviar_relato, publicar_relato
 from plano.indicadores import (
     ROTULOS,
     Item,
@@ -142,13 +143,61 @@ def test_painel_nao_mostra_relatos_de_outro_plano(client, plano):
     assert sum(linhas_de_situacao(html).values()) == 75
 
 
-def test_painel_so_ve_atraso_depois_do_prazo(client, plano):
+def test_painel_so_ve_atraso_depois_do_prazo(client, plano, monkeypatch):
     atividade = Atividade.objects.get(codigo="1.1.1")
     atividade.situacao = Situacao.EM_ANDAMENTO
     atividade.percentual = 10
-    atividade.prazo = timezone.localdate()
+    atividade.prazo = hoje = timezone.localdate()
     atividade.save()
     assert linhas_de_situacao(client.get("/").content.decode())["atrasada"] == 0
-    Atividade.objects.filter(pk=atividade.pk).update(prazo=timezone.localdate() - timedelta(days=1))
+    # The next morning, with no change to the data, the same painel shows it late.
+    monkeypatch.setattr(timezone, "localdate", lambda: hoje + timedelta(days=1))
     contagem = linhas_de_situacao(client.get("/").content.decode())
     assert (contagem["atrasada"], contagem["em_andamento"]) == (1, 0)
+
+
+def lista_de_relatos(html: str) -> str:
+    return html[html.index('class="lista-relatos"') :].split("</ul>")[0]
+
+
+def test_painel_mostra_um_relato_assim_que_publicado_e_nunca_um_rascunho(
+    client, demo, pf, validador
+):
+    ciclo = Ciclo.objects.aberto().get()
+    atividade = (
+        Atividade.objects.filter(vinculos__instituicao=pf)
+        .exclude(atualizacoes__ciclo=ciclo)
+        .order_by("pk")
+        .first()
+    )
+    relato = factories.criar_atualizacao(
+        atividade=atividade,
+        instituicao=pf,
+        ciclo=ciclo,
+        autor=factories.criar_usuario(instituicao=pf),
+        situacao=Situacao.EM_ANDAMENTO,
+        percentual=40,
+    )
+    antes = client.get("/").content
+    # A draft, then a report sent for validation: the public painel is unchanged.
+    enviar_relato(atualizacao=relato, usuario=relato.autor)
+    assert client.get("/").content == antes
+    cobertura = cobertura_do_ciclo(ciclo).da_instituicao(pf.pk)
+
+    publicar_relato(atualizacao=relato, validador=validador)
+    html = client.get("/").content.decode()
+    primeiro = lista_de_relatos(html).split("</li>")[0]
+    assert f"Atividade {atividade.codigo}</a>" in primeiro
+    tabela = html[html.index('id="tabela-cobertura"') :].split("</table>")[0]
+    linha = tabela[tabela.index('href="/parceiros/pf/"') :].split("</tr>")[0]
+    validadas = cobertura.validadas + 1
+    assert f'<td class="numero">{validadas}</td>' in linha
+
+
+def test_painel_mostra_texto_editado_pela_cgetp(client, plano):
+    assert "Objetivo revisto" not in client.get("/").content.decode()
+    objetivo = Objetivo.objects.get(codigo="2")
+    objetivo.texto = "Objetivo revisto pela CGETP."
+    objetivo.save()
+    tabela = client.get("/").content.decode().split('id="tabela-objetivos"')[1]
+    assert "Objetivo revisto pela CGETP." in tabela.split("</table>")[0]
