@@ -61,8 +61,23 @@ def _gravar(objeto, usuario: Usuario, **campos) -> None:
     objeto.save()
 
 
-@transaction.atomic
-def gravar_relato(
+def gravar_relato(*, evidencias, **kwargs) -> Atualizacao:
+    """Save the draft of a report (see _gravar_relato), all or nothing: when
+    the save fails, the evidence files it already wrote are deleted too, as
+    the transaction cannot take them back."""
+    try:
+        with transaction.atomic():
+            return _gravar_relato(evidencias=evidencias, **kwargs)
+    except BaseException:
+        for form in evidencias.forms:
+            arquivo = form.instance.arquivo
+            # Uncommitted: still the upload in memory, never written.
+            if "arquivo" in form.changed_data and arquivo and arquivo._committed:
+                arquivo.storage.delete(arquivo.name)
+        raise
+
+
+def _gravar_relato(
     *,
     atividade: Atividade,
     instituicao: Instituicao,

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from monitoramento import services
 from monitoramento.models import Atualizacao, Evidencia
 from tests import factories
 
@@ -121,6 +123,33 @@ def test_nome_de_arquivo_nao_escapa_da_pasta(cliente_pf, settings):
     evidencia = Evidencia.objects.get()
     assert Path(evidencia.arquivo.path).parent == Path(settings.MEDIA_ROOT) / "evidencias"
     assert evidencia.nome_original == "passwd.pdf"
+
+
+def test_envio_que_falha_depois_de_gravar_o_arquivo_nao_deixa_o_arquivo(
+    cliente_pf, settings, monkeypatch
+):
+    def recusar(**_kwargs):
+        raise ValidationError("A CGETP não recebe relatos agora.")
+
+    # Sending is the last step, after the evidence file was written.
+    monkeypatch.setattr(services, "enviar_relato", recusar)
+    dados = com_evidencia(
+        dados_do_relato(acao="enviar"), arquivo=SimpleUploadedFile("relatorio.pdf", PDF)
+    )
+    resposta = cliente_pf.post(URL, dados)
+    assert resposta.status_code == 200
+    assert "A CGETP não recebe relatos agora." in resposta.content.decode()
+    assert not Atualizacao.objects.exists()
+    assert not Evidencia.objects.exists()
+    pasta = Path(settings.MEDIA_ROOT) / "evidencias"
+    assert not pasta.exists() or not any(pasta.iterdir())
+
+    # The same form, saved as a draft, keeps its file.
+    monkeypatch.undo()
+    dados["acao"] = "salvar"
+    dados["evidencias-0-arquivo"] = SimpleUploadedFile("relatorio.pdf", PDF)
+    assert cliente_pf.post(URL, dados).status_code == 302
+    assert Path(Evidencia.objects.get().arquivo.path).read_bytes() == PDF
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from monitoramento.models import Atualizacao
+from monitoramento.models import Atualizacao, Evidencia
 from plano.models import Atividade
 from tests import factories
 
@@ -66,6 +66,15 @@ def test_historico_da_atividade_custa_7_consultas(cliente_pf, dados):
 def test_formulario_do_relato_custa_7_consultas(cliente_pf, dados):
     # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
     # 6. the report's versions; 7. the draft's evidence (the formset).
+    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 7
+
+
+def test_formulario_de_relato_novo_custa_7_consultas(cliente_pf, dados, ciclo):
+    # No draft yet: the form starts from the institution's last published report.
+    Evidencia.objects.filter(atualizacao__ciclo=ciclo).delete()
+    Atualizacao.objects.filter(ciclo=ciclo).delete()
+    # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
+    # 6. the report's versions (none); 7. the last published report, to start from.
     assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 7
 
 
