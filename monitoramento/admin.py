@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
+
+from plano.admin import HistoricoAdmin
 
 from . import services
 from .forms import CorrecaoForm, DevolucaoForm
@@ -17,7 +18,7 @@ PERMISSAO_CORRIGIR = "monitoramento.change_atualizacao"
 
 
 @admin.register(Ciclo)
-class CicloAdmin(SimpleHistoryAdmin):
+class CicloAdmin(HistoricoAdmin):
     """Ciclo.clean refuses a reporting window that overlaps another: the admin
     form runs it, so at most one cycle is open at a time."""
 
@@ -85,7 +86,7 @@ def ultimas_publicadas(relatos) -> dict[tuple[int, int], Atualizacao]:
 
 
 @admin.register(Atualizacao)
-class AtualizacaoAdmin(SimpleHistoryAdmin):
+class AtualizacaoAdmin(HistoricoAdmin):
     """Reports are append-only: the admin shows them; validators publish or
     return them through the queue (services.publicar_relato / devolver_relato)."""
 
@@ -261,7 +262,7 @@ def _sem_permissao(request):
 
 
 @admin.register(Evidencia)
-class EvidenciaAdmin(SimpleHistoryAdmin):
+class EvidenciaAdmin(HistoricoAdmin):
     list_display = ["titulo", "tipo", "data", "atualizacao", link]
     list_select_related = [
         "atualizacao__atividade",

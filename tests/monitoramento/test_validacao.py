@@ -322,3 +322,32 @@ def test_listas_do_admin_custam_o_mesmo_numero_de_consultas(
             )
             factories.criar_evidencia(atualizacao=relato)
     assert _consultas(cliente_validador, url) == esperadas
+
+
+@pytest.mark.parametrize("modelo", ["atualizacao", "evidencia", "ciclo"])
+def test_historico_de_relatos_evidencias_e_ciclos_nao_e_editavel(
+    client, enviadas, validador, modelo
+):
+    relato = enviadas["1.1.1"]
+    objeto = {
+        "atualizacao": relato,
+        "evidencia": factories.criar_evidencia(atualizacao=relato),
+        "ciclo": relato.ciclo,
+    }[modelo]
+    # Even a superuser, who may change cycles, cannot write through a past version.
+    validador.is_superuser = True
+    validador.save()
+    client.force_login(validador)
+    antiga = objeto.history.last()
+    url = f"/admin/monitoramento/{modelo}/{objeto.pk}/history/{antiga.history_id}/"
+    html = client.get(url).content.decode()
+    assert "Reverter" not in html and "Revert" not in html
+    campos = {
+        campo.name: getattr(antiga, campo.attname) or ""
+        for campo in type(objeto)._meta.concrete_fields
+        if campo.editable and not campo.primary_key
+    }
+    assert client.post(url, {**campos, "realizado": "ADULTERADO"}).status_code == 403
+    objeto.refresh_from_db()
+    assert objeto.history.count() == 1
+    assert getattr(objeto, "realizado", "") != "ADULTERADO"
