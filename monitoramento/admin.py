@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from plano.admin import HistoricoAdmin
+from plano.admin import HistoricoAdmin, SomenteLeitura
 
 from . import services
 from .forms import CorrecaoForm, DevolucaoForm
@@ -33,18 +33,12 @@ def link(evidencia):
     return format_html('<a href="{}">{}</a>', evidencia.href, evidencia.url or "arquivo")
 
 
-class EvidenciaInline(admin.TabularInline):
+class EvidenciaInline(SomenteLeitura, admin.TabularInline):
     model = Evidencia
     fields = ["titulo", "tipo", "data", link]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def campos_comparados(atual: Atualizacao, anterior: Atualizacao | None) -> list[dict]:
@@ -86,7 +80,7 @@ def ultimas_publicadas(relatos) -> dict[tuple[int, int], Atualizacao]:
 
 
 @admin.register(Atualizacao)
-class AtualizacaoAdmin(HistoricoAdmin):
+class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
     """Reports are append-only: the admin shows them; validators publish or
     return them through the queue (services.publicar_relato / devolver_relato)."""
 
@@ -96,15 +90,6 @@ class AtualizacaoAdmin(HistoricoAdmin):
     search_fields = ["atividade__codigo", "instituicao__sigla"]
     ordering = ["-modificado_em"]
     inlines = [EvidenciaInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="atividade", ordering="atividade__codigo")
     def atividade_codigo(self, atualizacao):
@@ -262,7 +247,7 @@ def _sem_permissao(request):
 
 
 @admin.register(Evidencia)
-class EvidenciaAdmin(HistoricoAdmin):
+class EvidenciaAdmin(SomenteLeitura, HistoricoAdmin):
     list_display = ["titulo", "tipo", "data", "atualizacao", link]
     list_select_related = [
         "atualizacao__atividade",
@@ -272,27 +257,9 @@ class EvidenciaAdmin(HistoricoAdmin):
     list_filter = ["tipo"]
     search_fields = ["titulo"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Lembrete)
-class LembreteAdmin(admin.ModelAdmin):
+class LembreteAdmin(SomenteLeitura, admin.ModelAdmin):
     list_display = ["ciclo", "instituicao", "etapa", "enviado_em"]
     list_filter = ["ciclo", "etapa"]
     list_select_related = ["ciclo", "instituicao"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

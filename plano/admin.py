@@ -35,6 +35,19 @@ class HistoricoAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class SomenteLeitura:
+    """An admin (or inline) that lists and shows, and never adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # Items -----------------------------------------------------------------------
 
 
@@ -422,7 +435,7 @@ class PlanoAdmin(ImportExportMixin, HistoricoAdmin):
 
 
 @admin.register(ImportacaoDoPlano)
-class ImportacaoDoPlanoAdmin(admin.ModelAdmin):
+class ImportacaoDoPlanoAdmin(SomenteLeitura, admin.ModelAdmin):
     """The import log: read only, for everyone."""
 
     list_display = [
@@ -438,12 +451,3 @@ class ImportacaoDoPlanoAdmin(admin.ModelAdmin):
     list_filter = ["plano"]
     list_select_related = ["usuario", "plano"]
     search_fields = ["arquivo", "sha256", "usuario__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
