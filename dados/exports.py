@@ -6,9 +6,10 @@ at a time) go to a temporary file that FileResponse then streams: neither
 format can be sent before its last row is known.
 
 No spreadsheet formula can be injected: text stays text in every format. In
-CSV, which has no types, a text starting with one of PERIGOSOS is prefixed
-with an apostrophe, as OWASP advises; XLSX and ODS store it as a string cell
-(in XLSX always an inline string, never a formula).
+CSV, which has no types, a text that would start a formula gets a leading
+apostrophe, as OWASP advises (plano.resources.neutralizar, the rule the plan's
+own spreadsheet follows); XLSX and ODS store it as a string cell (in XLSX
+always an inline string, never a formula).
 Numbers, dates and datetimes keep their own types everywhere.
 """
 
@@ -27,9 +28,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from plano.resources import neutralizar
+
 from .conjuntos import Coluna
 
-PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
 AUTOR = "Painel de Monitoramento do I PAECM (MJSP/CGETP)"
 TIPOS_DE_CONTEUDO = {
     "csv": "text/csv; charset=utf-8",
@@ -89,7 +91,7 @@ def texto_csv(valor) -> str:
     if valor is None:
         return ""
     if isinstance(valor, str):
-        return "'" + valor if valor.startswith(PERIGOSOS) else valor
+        return neutralizar(valor)
     if isinstance(valor, bool):
         return "true" if valor else "false"
     if isinstance(valor, datetime):
