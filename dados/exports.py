@@ -25,7 +25,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plano.resources import neutralizar
@@ -45,9 +44,6 @@ LINHAS_POR_BLOCO = 500
 COLUNAS_LONGAS = {"objetivo_texto", "acao_texto", "atividade_texto", "realizado", "restricoes"}
 
 COR_CABECALHO = "1351B4"  # gov.br blue
-FONTE_CABECALHO = Font(bold=True, color="FFFFFF")
-FUNDO_CABECALHO = PatternFill("solid", start_color=COR_CABECALHO)
-QUEBRA = Alignment(wrap_text=True, vertical="top")
 
 
 def largura(coluna: Coluna) -> int:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from monitoramento.indicadores import cobertura_do_ciclo
@@ -37,18 +37,14 @@ from plano.indicadores import (
 )
 from plano.models import Atividade
 
-from .exports import (
-    AUTOR,
-    FONTE_CABECALHO,
-    FUNDO_CABECALHO,
-    QUEBRA,
-    hora_local,
-    sem_caracteres_ilegais,
-)
+from .exports import AUTOR, COR_CABECALHO, hora_local, sem_caracteres_ilegais
 
 FORMATO_DATA = "DD/MM/YYYY"
 FORMATO_DATA_HORA = "DD/MM/YYYY HH:MM"
 FORMATO_PERCENTUAL = "0.0"
+FONTE_CABECALHO = Font(bold=True, color="FFFFFF")
+FUNDO_CABECALHO = PatternFill("solid", start_color=COR_CABECALHO)
+QUEBRA = Alignment(wrap_text=True, vertical="top")
 FUNDO_NAO_PUBLICADO = PatternFill("solid", start_color="FFF5C2")
 TITULO = Font(bold=True, size=14)
 SECAO = Font(bold=True, size=12)
