@@ -25,16 +25,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from monitoramento.indicadores import cobertura_do_ciclo
+from monitoramento.indicadores import Grupo, cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
-from plano.indicadores import (
-    ROTULOS,
-    SITUACOES_EXIBIDAS,
-    Item,
-    Situacao,
-    execucao,
-    situacao_exibida,
-)
+from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, Situacao, situacao_exibida
 from plano.models import Atividade
 
 from .exports import AUTOR, COR_CABECALHO, hora_local, sem_caracteres_ilegais
@@ -195,38 +188,42 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
     )
     folha.append([])
 
-    contagem = defaultdict(int)
-    for s in situacoes.values():
-        contagem[s.exibida] += 1
+    # The painel's roll-up (monitoramento.indicadores.Grupo), judged on the
+    # cycle's last day; objectives and actions in the plan's order.
+    geral, por_objetivo, por_acao = Grupo(), {}, {}
+    for atividade in atividades:
+        s = situacoes[atividade.pk]
+        for grupo in (
+            geral,
+            por_objetivo.setdefault(atividade.acao.objetivo, Grupo()),
+            por_acao.setdefault(atividade.acao, Grupo()),
+        ):
+            grupo.adicionar(
+                situacao=s.situacao,
+                percentual=s.percentual,
+                peso=atividade.peso,
+                prazo=atividade.prazo,
+                n=1,
+                hoje=ciclo.fim,
+            )
     secao(
         folha,
         "Atividades por situação",
         ["Código", "Situação", "Atividades"],
-        [[codigo, rotulo, contagem[codigo]] for codigo, rotulo in SITUACOES_EXIBIDAS]
-        + [["", "Total", len(situacoes)]],
+        [[codigo, rotulo, geral.por_situacao[codigo]] for codigo, rotulo in SITUACOES_EXIBIDAS]
+        + [["", "Total", geral.total]],
     )
-
-    por_objetivo, por_acao = defaultdict(list), defaultdict(list)
-    for atividade in atividades:
-        s = situacoes[atividade.pk]
-        item = Item(s.situacao, s.percentual, atividade.peso)
-        por_objetivo[atividade.acao.objetivo].append(item)
-        por_acao[atividade.acao].append(item)
-    formato = {4: FORMATO_PERCENTUAL}
-    secao(
-        folha,
-        "Execução por objetivo específico (%)",
-        ["Código", "Objetivo específico", "Atividades", "Execução (%)"],
-        [[o.codigo, o.texto, len(itens), execucao(itens)] for o, itens in por_objetivo.items()],
-        formato,
-    )
-    secao(
-        folha,
-        "Execução por ação prioritária (%)",
-        ["Código", "Ação prioritária", "Atividades", "Execução (%)"],
-        [[a.codigo, a.texto, len(itens), execucao(itens)] for a, itens in por_acao.items()],
-        formato,
-    )
+    for titulo, nivel, grupos in (
+        ("Execução por objetivo específico (%)", "Objetivo específico", por_objetivo),
+        ("Execução por ação prioritária (%)", "Ação prioritária", por_acao),
+    ):
+        secao(
+            folha,
+            titulo,
+            ["Código", nivel, "Atividades", "Execução (%)"],
+            [[i.codigo, i.texto, g.total, g.execucao] for i, g in grupos.items()],
+            {4: FORMATO_PERCENTUAL},
+        )
     secao(
         folha,
         "Cobertura dos relatos por instituição (%)",
