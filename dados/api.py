@@ -9,7 +9,7 @@ from django.urls import reverse
 from .conjuntos import ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, Conjunto
 from .exports import json_de
 from .selecao import filtrar_atividades, parametros_de_atividades
-from .versao import com_validadores, nao_modificado, plano_com_versao, validadores
+from .versao import plano_com_versao, responder
 
 POR_PAGINA = 100
 POR_PAGINA_MAXIMO = 500
@@ -36,9 +36,9 @@ def condicional(view):
 
     def envolvida(request, *args, **kwargs):
         plano = plano_com_versao()
-        versao = validadores(request, plano, muda_a_cada_dia=True)
-        resposta = nao_modificado(request, versao) or view(request, plano, *args, **kwargs)
-        return com_validadores(resposta, versao)
+        return responder(
+            request, plano, lambda: view(request, plano, *args, **kwargs), muda_a_cada_dia=True
+        )
 
     envolvida.__name__ = view.__name__
     envolvida.__doc__ = view.__doc__

@@ -1,6 +1,7 @@
 """Atom feeds of published reports: all, per objective, per institution."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -12,7 +13,7 @@ from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS
 from plano.models import Objetivo, Plano
 
-from .versao import com_validadores, nao_modificado, plano_com_versao, validadores
+from .versao import plano_com_versao, responder
 
 ITENS = 50
 
@@ -35,9 +36,8 @@ class RelatosFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         # Conditional GET, as for every other open-data response.
         request.plano_publico = plano_com_versao()
-        versao = validadores(request, request.plano_publico)
-        resposta = nao_modificado(request, versao) or super().__call__(request, *args, **kwargs)
-        return com_validadores(resposta, versao)
+        gerar = partial(super().__call__, request, *args, **kwargs)
+        return responder(request, request.plano_publico, gerar)
 
     def get_object(self, request):
         return Selecao(request.plano_publico)

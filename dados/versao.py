@@ -2,10 +2,12 @@
 for conditional GET (ETag, Last-Modified) on every file, feed and API call."""
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -63,14 +65,19 @@ def validadores(request, plano: Plano, *, muda_a_cada_dia: bool = False) -> dict
     }
 
 
-def nao_modificado(request, versao: dict):
-    """A 304 (or 412) response when the client's copy is current, else None."""
-    return get_conditional_response(request, **versao)
-
-
 def com_validadores(resposta, versao: dict):
     resposta["ETag"] = versao["etag"]
     resposta["Last-Modified"] = http_date(versao["last_modified"])
     # Caches may keep a copy but must ask before reusing it: polling is cheap.
     resposta["Cache-Control"] = "public, no-cache"
     return resposta
+
+
+def responder(
+    request, plano: Plano, gerar: Callable[[], HttpResponse], *, muda_a_cada_dia: bool = False
+) -> HttpResponse:
+    """A conditional GET about the plan's public data: a 304 (or 412) when the
+    client's copy is current, else what gerar() builds (only then), either
+    way with the validators."""
+    versao = validadores(request, plano, muda_a_cada_dia=muda_a_cada_dia)
+    return com_validadores(get_conditional_response(request, **versao) or gerar(), versao)

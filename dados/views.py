@@ -16,7 +16,7 @@ from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
 from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from .relatorio import gerar_relatorio, nome_do_arquivo
 from .selecao import filtrar_atividades
-from .versao import com_validadores, nao_modificado, plano_com_versao, validadores
+from .versao import plano_com_versao, responder
 
 LICENCA_DADOS = {
     "name": "CC-BY-4.0",
@@ -69,13 +69,13 @@ def arquivo(request, nome: str, formato: str):
     if conjunto is None or formato not in FORMATOS:
         raise Http404("Conjunto de dados ou formato inexistente.")
     plano = plano_com_versao()
-    versao = validadores(request, plano, muda_a_cada_dia=conjunto is ATIVIDADES)
-    resposta = nao_modificado(request, versao)
-    if resposta is None:
+
+    def gerar():
         linhas = conjunto.linhas(registros(conjunto, plano, request.GET))
         titulo = f"{conjunto.titulo} · {plano.sigla}"
-        resposta = resposta_do_arquivo(conjunto, formato, linhas, titulo=titulo)
-    return com_validadores(resposta, versao)
+        return resposta_do_arquivo(conjunto, formato, linhas, titulo=titulo)
+
+    return responder(request, plano, gerar, muda_a_cada_dia=conjunto is ATIVIDADES)
 
 
 def descricao_do_pacote(plano, base: str) -> dict:
@@ -126,14 +126,14 @@ def descricao_do_pacote(plano, base: str) -> dict:
 
 def datapackage(request):
     plano = plano_com_versao()
-    versao = validadores(request, plano)
-    resposta = nao_modificado(request, versao)
-    if resposta is None:
+
+    def gerar():
         base = request.build_absolute_uri(reverse("dados:index"))
-        resposta = JsonResponse(
+        return JsonResponse(
             descricao_do_pacote(plano, base), json_dumps_params={"ensure_ascii": False}
         )
-    return com_validadores(resposta, versao)
+
+    return responder(request, plano, gerar)
 
 
 def index(request):
