@@ -73,7 +73,7 @@ def _parceiros(atividade: Atividade) -> str:
 
 
 def _atividades(plano: Plano):
-    return Atividade.objects.para_plano().filter(acao__objetivo__plano=plano)
+    return Atividade.objects.para_plano().do_plano(plano)
 
 
 def _instituicoes(plano: Plano):

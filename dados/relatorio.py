@@ -390,9 +390,7 @@ def folha_evidencias(livro, relatos) -> None:
 
 def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTOR) -> None:
     """Write the cycle's workbook to a path or binary file."""
-    atividades = list(
-        Atividade.objects.para_plano().filter(acao__objetivo__plano_id=ciclo.plano_id)
-    )
+    atividades = list(Atividade.objects.para_plano().do_plano(ciclo.plano_id))
     situacoes = situacoes_no_ciclo(ciclo, atividades)
     relatos = list(Atualizacao.objects.para_relatorio(ciclo))
     publicados = defaultdict(list)
