@@ -68,7 +68,9 @@ def situacao_hoje(atividade: Atividade) -> str:
     return situacao_exibida(atividade.situacao, atividade.prazo, timezone.localdate())
 
 
-def _parceiros(atividade: Atividade) -> str:
+def siglas_dos_parceiros(atividade: Atividade) -> str:
+    """The linked institutions' siglas (as para_plano orders the links),
+    empty while the partners are still to be defined."""
     return "; ".join(v.instituicao.sigla for v in atividade.vinculos.all())
 
 
@@ -177,7 +179,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Siglas das instituições vinculadas, separadas por ponto e vírgula; "
             "vazio quando os parceiros ainda estão a definir.",
-            _parceiros,
+            siglas_dos_parceiros,
         ),
         Coluna("prazo", "Prazo", "date", "Prazo da atividade, quando definido.", lambda a: a.prazo),
         Coluna(

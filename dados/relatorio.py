@@ -30,6 +30,7 @@ from monitoramento.models import Atualizacao, Ciclo
 from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, Situacao, situacao_exibida
 from plano.models import Atividade
 
+from .conjuntos import siglas_dos_parceiros
 from .exports import AUTOR, COR_CABECALHO, hora_local, sem_caracteres_ilegais
 
 FORMATO_DATA = "DD/MM/YYYY"
@@ -281,7 +282,7 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
                 f"{objetivo.codigo} {objetivo.texto}" if novo_objetivo else None,
                 f"{acao.codigo} {acao.texto}" if nova_acao else None,
                 f"{atividade.codigo} {atividade.texto}",
-                "; ".join(v.instituicao.sigla for v in atividade.vinculos.all()) or "A definir",
+                siglas_dos_parceiros(atividade) or "A definir",
                 ROTULOS[s.exibida],
                 s.percentual,
                 _por_instituicao(relatos, "realizado"),
