@@ -59,9 +59,10 @@ def campo(nome: str) -> Callable[[Any], Any]:
     return lambda registro: registro[nome]
 
 
-def link_da_evidencia(registro: dict) -> str:
-    """The evidence's link, or the absolute address of the view serving its file."""
-    return registro["url"] or f"{settings.SITE_URL}/evidencias/{registro['id']}/"
+def link_da_evidencia(url: str, pk: int) -> str:
+    """The evidence's link, or the absolute address of the view that serves
+    its file to those who may see it: Evidencia.href, made absolute."""
+    return url or f"{settings.SITE_URL}/evidencias/{pk}/"
 
 
 def situacao_hoje(atividade: Atividade) -> str:
@@ -354,7 +355,13 @@ EVIDENCIAS = Conjunto(
             lambda r: ROTULOS_TIPO_EVIDENCIA[r["tipo"]],
         ),
         Coluna("data", "Data", "date", "Data do documento, quando informada.", campo("data")),
-        Coluna("link", "Link", "string", "Endereço da evidência.", link_da_evidencia),
+        Coluna(
+            "link",
+            "Link",
+            "string",
+            "Endereço da evidência.",
+            lambda r: link_da_evidencia(r["url"], r["id"]),
+        ),
     ),
     registros=lambda plano: Evidencia.objects.para_dados_abertos(plano).values(*CAMPOS_EVIDENCIA),
 )

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,7 +29,7 @@ from monitoramento.models import Atualizacao, Ciclo
 from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, Situacao, situacao_exibida
 from plano.models import Atividade
 
-from .conjuntos import siglas_dos_parceiros
+from .conjuntos import link_da_evidencia, siglas_dos_parceiros
 from .exports import AUTOR, COR_CABECALHO, hora_local, sem_caracteres_ilegais
 
 FORMATO_DATA = "DD/MM/YYYY"
@@ -277,6 +276,7 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
             s = situacoes[atividade.pk]
             relatos = relatos_publicados.get(atividade.pk, [])
             evidencias = [e for r in relatos for e in r.evidencias.all()]
+            links = [link_da_evidencia(e.url, e.pk) for e in evidencias]
             validacoes = [r.validado_em for r in relatos]
             yield [
                 f"{objetivo.codigo} {objetivo.texto}" if novo_objetivo else None,
@@ -287,9 +287,9 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
                 s.percentual,
                 _por_instituicao(relatos, "realizado"),
                 _por_instituicao(relatos, "restricoes"),
-                "\n".join(f"{e.titulo}: {link_absoluto(e)}" for e in evidencias),
+                "\n".join(f"{e.titulo}: {link}" for e, link in zip(evidencias, links, strict=True)),
                 max(validacoes) if validacoes else None,
-                {9: {"link": link_absoluto(evidencias[0])}} if evidencias else {},
+                {9: {"link": links[0]}} if links else {},
             ]
 
     folha = tabela(
@@ -305,11 +305,6 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
         for inicio, fim in intervalos:
             if fim > inicio:
                 folha.merged_cells.add(f"{letra}{inicio}:{letra}{fim}")
-
-
-def link_absoluto(evidencia) -> str:
-    href = evidencia.href
-    return href if href.startswith("http") else f"{settings.SITE_URL}{href}"
 
 
 def nome_de(usuario) -> str:
@@ -379,8 +374,8 @@ def folha_evidencias(livro, relatos) -> None:
                 e.titulo,
                 e.get_tipo_display(),
                 e.data,
-                link_absoluto(e),
-                {7: {"link": link_absoluto(e)}},
+                link_da_evidencia(e.url, e.pk),
+                {7: {"link": link_da_evidencia(e.url, e.pk)}},
             ]
             for r in relatos
             for e in r.evidencias.all()
