@@ -122,6 +122,21 @@ class Grupo:
         self.itens.append(indicadores.Item(situacao, percentual, Decimal(peso) * n))
 
     @classmethod
+    def de_atividades(cls, atividades, hoje: date) -> "Grupo":
+        """A group of activities already loaded, one by one."""
+        grupo = cls()
+        for atividade in atividades:
+            grupo.adicionar(
+                situacao=atividade.situacao,
+                percentual=atividade.percentual,
+                peso=atividade.peso,
+                prazo=atividade.prazo,
+                n=1,
+                hoje=hoje,
+            )
+        return grupo
+
+    @classmethod
     def somar(cls, grupos) -> "Grupo":
         """The union of disjoint groups (the plan from its objectives)."""
         soma = cls()
