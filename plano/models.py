@@ -199,9 +199,6 @@ class AtividadeQuerySet(models.QuerySet):
         """The activities an institution is linked to."""
         return self.filter(vinculos__instituicao=instituicao)
 
-    def por_codigo(self, plano, codigo: str):
-        return self.filter(acao__objetivo__plano=plano, codigo=codigo)
-
 
 class Atividade(ItemDoPlano):
     """Atividade (level 3): what partners report on.
