@@ -122,6 +122,21 @@ class Grupo:
         self.itens.append(indicadores.Item(situacao, percentual, Decimal(peso) * n))
 
     @classmethod
+    def de_atividades(cls, atividades, hoje: date) -> "Grupo":
+        """A group of activities already loaded, one by one."""
+        grupo = cls()
+        for atividade in atividades:
+            grupo.adicionar(
+                situacao=atividade.situacao,
+                percentual=atividade.percentual,
+                peso=atividade.peso,
+                prazo=atividade.prazo,
+                n=1,
+                hoje=hoje,
+            )
+        return grupo
+
+    @classmethod
     def somar(cls, grupos) -> "Grupo":
         """The union of disjoint groups (the plan from its objectives)."""
         soma = cls()
@@ -151,6 +166,12 @@ class Grupo:
         return linhas
 
 
+def _campos_de_grupo(caminho: str) -> dict:
+    """The activity fields Grupo.adicionar takes, for .values() of a query
+    that reaches the activities through `caminho`."""
+    return {campo: F(caminho + campo) for campo in ("situacao", "percentual", "peso", "prazo")}
+
+
 @dataclass
 class ResumoDoObjetivo(Grupo):
     codigo: str = ""
@@ -167,10 +188,7 @@ def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjet
             "numero",
             "codigo",
             "texto",
-            situacao=F("acoes__atividades__situacao"),
-            percentual=F("acoes__atividades__percentual"),
-            peso=F("acoes__atividades__peso"),
-            prazo=F("acoes__atividades__prazo"),
+            **_campos_de_grupo("acoes__atividades__"),
         )
         .annotate(n=Count("acoes__atividades"))
         .order_by("numero")
@@ -201,10 +219,7 @@ def resumo_por_instituicao(plano: Plano, hoje: date) -> dict[int, Grupo]:
         Vinculo.objects.filter(atividade__acao__objetivo__plano=plano)
         .values(
             "instituicao_id",
-            situacao=F("atividade__situacao"),
-            percentual=F("atividade__percentual"),
-            peso=F("atividade__peso"),
-            prazo=F("atividade__prazo"),
+            **_campos_de_grupo("atividade__"),
         )
         .annotate(n=Count("pk"))
         .order_by()

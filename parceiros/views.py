@@ -57,16 +57,7 @@ def instituicao(request, slug):
         .annotate(papel=F("vinculos__papel"))
         .em_ordem()
     )
-    resumo = Grupo()
     for atividade in atividades:
-        resumo.adicionar(
-            situacao=atividade.situacao,
-            percentual=atividade.percentual,
-            peso=atividade.peso,
-            prazo=atividade.prazo,
-            n=1,
-            hoje=hoje,
-        )
         atividade.situacao_exibida = indicadores.situacao_exibida(
             atividade.situacao, atividade.prazo, hoje
         )
@@ -81,7 +72,7 @@ def instituicao(request, slug):
             "plano": plano,
             "instituicao": instituicao,
             "atividades": atividades,
-            "resumo": resumo,
+            "resumo": Grupo.de_atividades(atividades, hoje),
             "ciclo": ciclo,
             "cobertura": cobertura,
             "migalhas": [("Parceiros", "/parceiros/"), (instituicao.sigla, None)],

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -242,16 +242,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
     inlines = [VinculoInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "vinculos",
-                    queryset=Vinculo.objects.select_related("instituicao").order_by("-papel", "pk"),
-                )
-            )
-        )
+        return super().get_queryset(request).com_vinculos()
 
     @admin.display(description="instituições")
     def lista_de_instituicoes(self, obj) -> str:

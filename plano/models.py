@@ -169,21 +169,21 @@ class AtividadeQuerySet(models.QuerySet):
             "acao__objetivo__plano_id", "acao__objetivo__numero", "acao__numero", "numero"
         )
 
+    def com_vinculos(self):
+        """Each activity's links with their institutions (one query)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "vinculos",
+                # Responsible institutions first, then in the plan's own order.
+                queryset=Vinculo.objects.select_related("instituicao").order_by("-papel", "pk"),
+            )
+        )
+
     def para_plano(self):
         """Everything the plan table shows: the action and objective of each
         activity, and its links with their institutions, in code order.
         Costs one query plus one for the links."""
-        return (
-            self.em_ordem()
-            .select_related("acao__objetivo__plano")
-            .prefetch_related(
-                models.Prefetch(
-                    "vinculos",
-                    # Responsible institutions first, then in the plan's own order.
-                    queryset=Vinculo.objects.select_related("instituicao").order_by("-papel", "pk"),
-                )
-            )
-        )
+        return self.em_ordem().select_related("acao__objetivo__plano").com_vinculos()
 
     def do_plano(self, plano):
         """The activities of one plan."""
@@ -198,9 +198,6 @@ class AtividadeQuerySet(models.QuerySet):
     def do_parceiro(self, instituicao):
         """The activities an institution is linked to."""
         return self.filter(vinculos__instituicao=instituicao)
-
-    def por_codigo(self, plano, codigo: str):
-        return self.filter(acao__objetivo__plano=plano, codigo=codigo)
 
 
 class Atividade(ItemDoPlano):

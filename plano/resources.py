@@ -14,6 +14,7 @@ from io import BytesIO
 import tablib
 from diff_match_patch import diff_match_patch
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from import_export import resources
@@ -195,11 +196,13 @@ class PlanoResource(resources.Resource):
 
     def itens(self) -> list:
         """Every item of the plan in code order, parents first (4 queries:
-        objectives, actions, activities, their links)."""
+        objectives, actions, activities, their links). The links go in a
+        list, which the preview's copy of each row's item keeps (a copied
+        prefetch would be read again)."""
         atividades = {}
         for atividade in Atividade.objects.filter(
             acao__objetivo__plano=self.plano
-        ).prefetch_related("vinculos"):
+        ).prefetch_related(Prefetch("vinculos", to_attr="vinculos_salvos")):
             atividades.setdefault(atividade.acao_id, []).append(atividade)
         acoes = {}
         for acao in Acao.objects.filter(objetivo__plano=self.plano).em_ordem():
@@ -225,7 +228,7 @@ class PlanoResource(resources.Resource):
             return [*linha, "", "", None, None]
         vinculos = getattr(item, "_vinculos_novos", None)
         if vinculos is None:
-            existentes = sorted(item.vinculos.all(), key=lambda v: v.pk) if item.pk else []
+            existentes = sorted(item.vinculos_salvos, key=lambda v: v.pk) if item.pk else []
             vinculos = [(self.siglas[v.instituicao_id], v.papel) for v in existentes]
         for papel in PAPEIS.values():
             linha.append(f"{SEPARADOR} ".join(s for s, p in vinculos if p == papel))
@@ -260,6 +263,10 @@ class PlanoResource(resources.Resource):
 
     def before_import(self, dataset, **kwargs):
         self.instituicoes = {i.sigla.casefold(): i for i in Instituicao.objects.all()}
+        self.por_sigla = {i.sigla: i for i in self.instituicoes.values()}
+        # The plan's items by level and code, read once per import (rows look
+        # up their item and its parent here); rows that save join them.
+        self.existentes = {(type(item), item.codigo): item for item in self.itens()}
         self.vistos = {}
 
     def before_import_row(self, row, **kwargs):
@@ -268,10 +275,6 @@ class PlanoResource(resources.Resource):
 
     def erro(self, coluna: str, mensagem: str) -> ValidationError:
         return ValidationError({coluna: f"Linha {self.linha}, coluna “{coluna}”: {mensagem}"})
-
-    def _doplano(self, modelo):
-        caminho = {Objetivo: "plano", Acao: "objetivo__plano", Atividade: "acao__objetivo__plano"}
-        return modelo.objects.filter(**{caminho[modelo]: self.plano})
 
     def get_or_init_instance(self, instance_loader, row):
         valor = row.get(CODIGO)
@@ -292,7 +295,7 @@ class PlanoResource(resources.Resource):
             raise self.erro(CODIGO, f"o código {codigo} já aparece na linha {self.vistos[codigo]}.")
         self.vistos[codigo] = self.linha
         modelo = NIVEIS[len(partes) - 1]
-        existente = self._doplano(modelo).filter(codigo=codigo).first()
+        existente = self.existentes.get((modelo, codigo))
         if existente is not None:
             return existente, False
         return modelo(codigo=codigo, numero=partes[-1]), True
@@ -337,7 +340,7 @@ class PlanoResource(resources.Resource):
             instance.plano = self.plano
             return
         modelo = NIVEIS[instance.codigo.count(".") - 1]
-        pai = self._doplano(modelo).filter(codigo=esperado).first()
+        pai = self.existentes.get((modelo, esperado))
         if pai is None:
             raise self.erro(
                 PAI, f"o item {esperado} não existe no plano nem em linha anterior da planilha."
@@ -433,6 +436,10 @@ class PlanoResource(resources.Resource):
     def before_save_instance(self, instance, row, **kwargs):
         self._marcar(instance, **kwargs)
 
+    def after_save_instance(self, instance, row, **kwargs):
+        # A later row may name this item as its parent.
+        self.existentes[type(instance), instance.codigo] = instance
+
     def _marcar(self, objeto, **kwargs):
         """History records who imported and from which file."""
         if kwargs.get("user") is not None:
@@ -455,9 +462,8 @@ class PlanoResource(resources.Resource):
                 vinculo.papel = papel
                 self._marcar(vinculo, **kwargs)
                 vinculo.save()
-        por_sigla = {i.sigla: i for i in self.instituicoes.values()}
         for sigla, papel in desejados.items():
-            vinculo = Vinculo(atividade=instance, instituicao=por_sigla[sigla], papel=papel)
+            vinculo = Vinculo(atividade=instance, instituicao=self.por_sigla[sigla], papel=papel)
             self._marcar(vinculo, **kwargs)
             vinculo.save()
 

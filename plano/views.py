@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from monitoramento.indicadores import Grupo
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
 
 from .filters import AtividadeFilter
-from .indicadores import ROTULOS, SITUACOES_EXIBIDAS, Item, execucao, situacao_exibida
+from .indicadores import ROTULOS, situacao_exibida
 from .models import Acao, Atividade, Plano, partes_do_codigo
 from .referencias import codigos_citados, com_referencias
 
@@ -161,22 +162,6 @@ def plano(request):
     )
 
 
-def _progresso(atividades, hoje: date) -> dict:
-    """Execution and the count per situação shown, of a group of activities."""
-    contagem = dict.fromkeys(ROTULOS, 0)
-    for atividade in atividades:
-        contagem[situacao_exibida(atividade.situacao, atividade.prazo, hoje)] += 1
-    return {
-        "execucao": execucao(Item(a.situacao, a.percentual, a.peso) for a in atividades),
-        "total": len(atividades),
-        "situacoes": [
-            {"valor": valor, "rotulo": rotulo, "quantidade": contagem[valor]}
-            for valor, rotulo in SITUACOES_EXIBIDAS
-            if contagem[valor]
-        ],
-    }
-
-
 def item(request, codigo: str):
     """/plano/<código>/: an objective, an action or an activity."""
     partes = partes_do_codigo(codigo)
@@ -205,12 +190,12 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
             "objetivo": objetivo,
             "trilha": trilha(objetivo),
             "texto": estrutura.html(objetivo.texto),
-            "progresso": _progresso(atividades, hoje),
+            "progresso": Grupo.de_atividades(atividades, hoje),
             "acoes": [
                 {
                     "acao": acao,
                     "texto": estrutura.html(acao.texto),
-                    "progresso": _progresso(por_acao.get(acao.pk, []), hoje),
+                    "progresso": Grupo.de_atividades(por_acao.get(acao.pk, []), hoje),
                     "atividades": [
                         {"atividade": atividade, "situacao": situacao_de(atividade, hoje)}
                         for atividade in por_acao.get(acao.pk, [])
@@ -235,7 +220,7 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
             "objetivo": acao.objetivo,
             "trilha": trilha(acao.objetivo, acao),
             "texto": estrutura.html(acao.texto),
-            "progresso": _progresso(atividades, hoje),
+            "progresso": Grupo.de_atividades(atividades, hoje),
             "atividades": [
                 {
                     "atividade": atividade,

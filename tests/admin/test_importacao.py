@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from parceiros.models import Instituicao
@@ -70,6 +72,21 @@ def test_reimportar_a_exportacao_csv_nao_muda_nada(logado, plano):
     resposta = previa(logado, plano, csv, formato=CSV)
     assert "Itens sem alteração: 107" in resposta.content.decode()
     assert estado_do_plano() == antes
+
+
+def test_previa_le_o_plano_uma_vez_qualquer_que_seja_o_numero_de_linhas(logado, plano):
+    """Rows find their item and its parent among the items read before the
+    first row: beyond the savepoint around each row, an unchanged row costs
+    no query (uploads may have 20,000 rows)."""
+    linhas = linhas_exportadas(logado, plano)
+
+    def consultas(parte) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            html = previa(logado, plano, planilha_xlsx(parte)).content.decode()
+        assert f"Itens sem alteração: {len(parte)}" in html
+        return sum("SAVEPOINT" not in q["sql"] for q in ctx.captured_queries)
+
+    assert consultas(linhas[:50]) == consultas(linhas)
 
 
 def test_importacao_altera_cria_vincula_e_registra_quem_quando_e_o_arquivo(logado, plano, equipe):
