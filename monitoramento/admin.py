@@ -74,7 +74,7 @@ def ultimas_publicadas(relatos) -> dict[tuple[int, int], Atualizacao]:
         )
         .select_related("ciclo")
         .prefetch_related("evidencias")
-        .order_by("ciclo__inicio", "validado_em", "pk")
+        .em_ordem_de_publicacao()
     )
     return {(p.atividade_id, p.instituicao_id): p for p in publicadas}
 

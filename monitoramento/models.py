@@ -104,6 +104,11 @@ class AtualizacaoQuerySet(models.QuerySet):
     def da_instituicao(self, instituicao):
         return self.filter(instituicao=instituicao)
 
+    def em_ordem_de_publicacao(self):
+        """Oldest to latest publication (cycle, then validation): the last is
+        the current one."""
+        return self.order_by("ciclo__inicio", "validado_em", "pk")
+
     def versoes(self, *, atividade, instituicao, ciclo):
         """Every version of one report (activity, institution, cycle), oldest first."""
         return self.filter(atividade=atividade, instituicao=instituicao, ciclo=ciclo).order_by(

@@ -36,10 +36,7 @@ def atualizar_situacao_da_atividade(*, atividade: Atividade) -> Atividade:
     """Copy the latest published report's situação and % onto the activity
     (latest cycle first, then latest validation); "sem informação" if none."""
     ultima = (
-        Atualizacao.objects.publicadas()
-        .filter(atividade=atividade)
-        .order_by("-ciclo__inicio", "-validado_em", "-pk")
-        .first()
+        Atualizacao.objects.publicadas().filter(atividade=atividade).em_ordem_de_publicacao().last()
     )
     if ultima is None:
         atividade.situacao = Situacao.SEM_INFORMACAO
