@@ -149,14 +149,23 @@ def enviar_relato(*, atualizacao: Atualizacao, usuario: Usuario) -> Atualizacao:
     return atualizacao
 
 
-def _nova_versao(anterior: Atualizacao, autor: Usuario, **campos) -> Atualizacao:
-    """The next version of a report: a copy of `anterior` and its evidence,
-    with `campos` changed (the earlier row stays exactly as it was)."""
-    ultima = Atualizacao.objects.versoes(
-        atividade=anterior.atividade_id,
-        instituicao=anterior.instituicao_id,
-        ciclo=anterior.ciclo_id,
+def _ultima_versao(relato: Atualizacao) -> Atualizacao:
+    """The latest version of the same report (activity, institution, cycle)."""
+    return Atualizacao.objects.versoes(
+        atividade=relato.atividade_id,
+        instituicao=relato.instituicao_id,
+        ciclo=relato.ciclo_id,
     ).last()
+
+
+def _nova_versao(
+    anterior: Atualizacao, autor: Usuario, *, ultima: Atualizacao | None = None, **campos
+) -> Atualizacao:
+    """The next version of a report: a copy of `anterior` and its evidence,
+    with `campos` changed (the earlier row stays exactly as it was). `ultima`
+    is the report's latest version, when the caller has already read it."""
+    if ultima is None:
+        ultima = _ultima_versao(anterior)
     agora = timezone.now()
     nova = Atualizacao(
         atividade_id=anterior.atividade_id,
@@ -199,14 +208,10 @@ def iniciar_correcao(*, devolvida: Atualizacao, autor: Usuario) -> Atualizacao:
     the returned one and its evidence."""
     if devolvida.estado != Estado.DEVOLVIDA or not devolvida.ciclo.esta_aberto():
         raise RelatoBloqueado("Só um relato devolvido, num ciclo aberto, pode ser corrigido.")
-    ultima = Atualizacao.objects.versoes(
-        atividade=devolvida.atividade_id,
-        instituicao=devolvida.instituicao_id,
-        ciclo=devolvida.ciclo_id,
-    ).last()
+    ultima = _ultima_versao(devolvida)
     if ultima.pk != devolvida.pk:
         raise ConflitoDeEdicao
-    return _nova_versao(devolvida, autor)
+    return _nova_versao(devolvida, autor, ultima=ultima)
 
 
 @transaction.atomic
