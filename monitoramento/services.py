@@ -230,7 +230,7 @@ def corrigir_relato_publicado(
 
 
 def _validar(atualizacao: Atualizacao, validador: Usuario) -> None:
-    if not validador.has_perm("monitoramento.validar_atualizacao"):
+    if not validador.e_validador:
         raise RelatoBloqueado("Você não tem permissão para validar relatos.")
     if atualizacao.autor_id == validador.pk:
         raise RelatoBloqueado("Ninguém valida um relato que escreveu.")
