@@ -254,11 +254,7 @@ def publicar_relato(*, atualizacao: Atualizacao, validador: Usuario) -> Atualiza
         validado_em=timezone.now(),
     )
     atualizar_situacao_da_atividade(atividade=atualizacao.atividade)
-    _avisar(
-        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
-        modelo="relato_publicado",
-        contexto={"atualizacao": atualizacao},
-    )
+    _avisar_instituicao(atualizacao, "relato_publicado")
     return atualizacao
 
 
@@ -280,11 +276,7 @@ def devolver_relato(
         validado_em=timezone.now(),
         comentario_validacao=comentario,
     )
-    _avisar(
-        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
-        modelo="relato_devolvido",
-        contexto={"atualizacao": atualizacao},
-    )
+    _avisar_instituicao(atualizacao, "relato_devolvido")
     return atualizacao
 
 
@@ -321,6 +313,15 @@ def _avisar(*, destinatarios: list[str], modelo: str, contexto: dict) -> None:
     assunto, corpo = _mensagem(modelo, contexto)
     transaction.on_commit(
         lambda: send_mail(assunto, corpo, None, destinatarios, fail_silently=False)
+    )
+
+
+def _avisar_instituicao(atualizacao: Atualizacao, modelo: str) -> None:
+    """Tell the report's institution (its active users) what CGETP decided."""
+    _avisar(
+        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
+        modelo=modelo,
+        contexto={"atualizacao": atualizacao},
     )
 
 
