@@ -13,7 +13,6 @@ from . import services
 from .forms import CorrecaoForm, DevolucaoForm
 from .models import Atualizacao, Ciclo, Evidencia, Lembrete
 
-PERMISSAO_VALIDAR = "monitoramento.validar_atualizacao"
 PERMISSAO_CORRIGIR = "monitoramento.change_atualizacao"
 
 
@@ -74,7 +73,7 @@ def ultimas_publicadas(relatos) -> dict[tuple[int, int], Atualizacao]:
         )
         .select_related("ciclo")
         .prefetch_related("evidencias")
-        .order_by("ciclo__inicio", "validado_em", "pk")
+        .em_ordem_de_publicacao()
     )
     return {(p.atividade_id, p.instituicao_id): p for p in publicadas}
 
@@ -121,7 +120,7 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
     def fila(self, request):
         """Sent reports, oldest first, each with what changed since the last
         published one; several may be published at once."""
-        if not request.user.has_perm(PERMISSAO_VALIDAR):
+        if not request.user.e_validador:
             return _sem_permissao(request)
         if request.method == "POST":
             selecionados = list(
@@ -157,7 +156,7 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
 
     def validar(self, request, pk: int):
         """One sent report: publish it, or return it with a required comment."""
-        if not request.user.has_perm(PERMISSAO_VALIDAR):
+        if not request.user.e_validador:
             return _sem_permissao(request)
         relato = get_object_or_404(Atualizacao.objects.na_fila(), pk=pk)
         form = DevolucaoForm()

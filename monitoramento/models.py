@@ -92,17 +92,16 @@ class Ciclo(models.Model):
         hoje = hoje or timezone.localdate()
         return self.abertura <= hoje <= self.encerramento
 
-    def esta_encerrado(self, hoje: date | None = None) -> bool:
-        return (hoje or timezone.localdate()) > self.encerramento
-
 
 class AtualizacaoQuerySet(models.QuerySet):
     def publicadas(self):
         """Reports validated by CGETP and visible to the public."""
         return self.filter(estado=Atualizacao.Estado.PUBLICADA)
 
-    def da_instituicao(self, instituicao):
-        return self.filter(instituicao=instituicao)
+    def em_ordem_de_publicacao(self):
+        """Oldest to latest publication (cycle, then validation): the last is
+        the current one."""
+        return self.order_by("ciclo__inicio", "validado_em", "pk")
 
     def versoes(self, *, atividade, instituicao, ciclo):
         """Every version of one report (activity, institution, cycle), oldest first."""

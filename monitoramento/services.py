@@ -36,10 +36,7 @@ def atualizar_situacao_da_atividade(*, atividade: Atividade) -> Atividade:
     """Copy the latest published report's situação and % onto the activity
     (latest cycle first, then latest validation); "sem informação" if none."""
     ultima = (
-        Atualizacao.objects.publicadas()
-        .filter(atividade=atividade)
-        .order_by("-ciclo__inicio", "-validado_em", "-pk")
-        .first()
+        Atualizacao.objects.publicadas().filter(atividade=atividade).em_ordem_de_publicacao().last()
     )
     if ultima is None:
         atividade.situacao = Situacao.SEM_INFORMACAO
@@ -152,14 +149,23 @@ def enviar_relato(*, atualizacao: Atualizacao, usuario: Usuario) -> Atualizacao:
     return atualizacao
 
 
-def _nova_versao(anterior: Atualizacao, autor: Usuario, **campos) -> Atualizacao:
-    """The next version of a report: a copy of `anterior` and its evidence,
-    with `campos` changed (the earlier row stays exactly as it was)."""
-    ultima = Atualizacao.objects.versoes(
-        atividade=anterior.atividade_id,
-        instituicao=anterior.instituicao_id,
-        ciclo=anterior.ciclo_id,
+def _ultima_versao(relato: Atualizacao) -> Atualizacao:
+    """The latest version of the same report (activity, institution, cycle)."""
+    return Atualizacao.objects.versoes(
+        atividade=relato.atividade_id,
+        instituicao=relato.instituicao_id,
+        ciclo=relato.ciclo_id,
     ).last()
+
+
+def _nova_versao(
+    anterior: Atualizacao, autor: Usuario, *, ultima: Atualizacao | None = None, **campos
+) -> Atualizacao:
+    """The next version of a report: a copy of `anterior` and its evidence,
+    with `campos` changed (the earlier row stays exactly as it was). `ultima`
+    is the report's latest version, when the caller has already read it."""
+    if ultima is None:
+        ultima = _ultima_versao(anterior)
     agora = timezone.now()
     nova = Atualizacao(
         atividade_id=anterior.atividade_id,
@@ -202,14 +208,10 @@ def iniciar_correcao(*, devolvida: Atualizacao, autor: Usuario) -> Atualizacao:
     the returned one and its evidence."""
     if devolvida.estado != Estado.DEVOLVIDA or not devolvida.ciclo.esta_aberto():
         raise RelatoBloqueado("Só um relato devolvido, num ciclo aberto, pode ser corrigido.")
-    ultima = Atualizacao.objects.versoes(
-        atividade=devolvida.atividade_id,
-        instituicao=devolvida.instituicao_id,
-        ciclo=devolvida.ciclo_id,
-    ).last()
+    ultima = _ultima_versao(devolvida)
     if ultima.pk != devolvida.pk:
         raise ConflitoDeEdicao
-    return _nova_versao(devolvida, autor)
+    return _nova_versao(devolvida, autor, ultima=ultima)
 
 
 @transaction.atomic
@@ -228,7 +230,7 @@ def corrigir_relato_publicado(
 
 
 def _validar(atualizacao: Atualizacao, validador: Usuario) -> None:
-    if not validador.has_perm("monitoramento.validar_atualizacao"):
+    if not validador.e_validador:
         raise RelatoBloqueado("Você não tem permissão para validar relatos.")
     if atualizacao.autor_id == validador.pk:
         raise RelatoBloqueado("Ninguém valida um relato que escreveu.")
@@ -252,11 +254,7 @@ def publicar_relato(*, atualizacao: Atualizacao, validador: Usuario) -> Atualiza
         validado_em=timezone.now(),
     )
     atualizar_situacao_da_atividade(atividade=atualizacao.atividade)
-    _avisar(
-        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
-        modelo="relato_publicado",
-        contexto={"atualizacao": atualizacao},
-    )
+    _avisar_instituicao(atualizacao, "relato_publicado")
     return atualizacao
 
 
@@ -278,11 +276,7 @@ def devolver_relato(
         validado_em=timezone.now(),
         comentario_validacao=comentario,
     )
-    _avisar(
-        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
-        modelo="relato_devolvido",
-        contexto={"atualizacao": atualizacao},
-    )
+    _avisar_instituicao(atualizacao, "relato_devolvido")
     return atualizacao
 
 
@@ -319,6 +313,15 @@ def _avisar(*, destinatarios: list[str], modelo: str, contexto: dict) -> None:
     assunto, corpo = _mensagem(modelo, contexto)
     transaction.on_commit(
         lambda: send_mail(assunto, corpo, None, destinatarios, fail_silently=False)
+    )
+
+
+def _avisar_instituicao(atualizacao: Atualizacao, modelo: str) -> None:
+    """Tell the report's institution (its active users) what CGETP decided."""
+    _avisar(
+        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
+        modelo=modelo,
+        contexto={"atualizacao": atualizacao},
     )
 
 

@@ -76,4 +76,5 @@ class Usuario(AbstractUser):
 
     @property
     def e_validador(self) -> bool:
+        """May publish or return reports (by group, own permission or superuser)."""
         return self.has_perm("monitoramento.validar_atualizacao")
