@@ -58,7 +58,7 @@ def situacoes_no_ciclo(ciclo: Ciclo, atividades) -> dict[int, SituacaoNoCiclo]:
     for atividade_id, situacao, percentual in (
         Atualizacao.objects.publicadas()
         .filter(ciclo__plano_id=ciclo.plano_id, ciclo__inicio__lte=ciclo.inicio)
-        .order_by("ciclo__inicio", "validado_em", "pk")
+        .em_ordem_de_publicacao()
         .values_list("atividade_id", "situacao", "percentual")
         .iterator()
     ):
