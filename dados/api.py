@@ -6,6 +6,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 
+from comum.enderecos import absoluto
+
 from .conjuntos import ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, Conjunto
 from .exports import json_de
 from .selecao import filtrar_atividades, parametros_de_atividades
@@ -60,7 +62,7 @@ def paginado(request, conjunto: Conjunto, consulta) -> HttpResponse:
     def endereco(numero: int) -> str:
         params = request.GET.copy()
         params["pagina"] = numero
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return absoluto(f"{request.path}?{params.urlencode()}", request)
 
     return resposta_json(
         {
@@ -75,7 +77,7 @@ def paginado(request, conjunto: Conjunto, consulta) -> HttpResponse:
 
 
 def index(request):
-    base = request.build_absolute_uri(reverse("dados:api_index"))
+    base = absoluto(reverse("dados:api_index"), request)
     return resposta_json(
         {
             "descricao": "API somente leitura do Painel de Monitoramento do I PAECM.",
@@ -336,5 +338,5 @@ def descricao_openapi(base: str) -> dict:
 
 def openapi(request):
     return resposta_json(
-        descricao_openapi(request.build_absolute_uri(reverse("dados:api_index")).rstrip("/"))
+        descricao_openapi(absoluto(reverse("dados:api_index"), request).rstrip("/"))
     )

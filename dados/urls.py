@@ -23,6 +23,11 @@ urlpatterns = [
         feeds.RelatosDaInstituicaoFeed(),
         name="feed_instituicao",
     ),
+    path(
+        "dados/feeds/relatos/atividade/<str:codigo>/",
+        feeds.RelatosDaAtividadeFeed(),
+        name="feed_atividade",
+    ),
     path("api/v1/", api.index, name="api_index"),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
     path("api/v1/plano/", api.plano, name="api_plano"),

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.urls import reverse
 
+from comum.enderecos import absoluto
 from monitoramento.models import Ciclo
 
 from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
@@ -128,7 +129,7 @@ def datapackage(request):
     plano = plano_com_versao()
 
     def gerar():
-        base = request.build_absolute_uri(reverse("dados:index"))
+        base = absoluto(reverse("dados:index"), request)
         return JsonResponse(
             descricao_do_pacote(plano, base), json_dumps_params={"ensure_ascii": False}
         )
