@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import api, feeds, views
+from . import api, descoberta, feeds, views
 
 app_name = "dados"
 
 urlpatterns = [
+    path("robots.txt", descoberta.robots, name="robots"),
+    path("sitemap.xml", descoberta.sitemap, name="sitemap"),
     path("dados/", views.index, name="index"),
     path("dados/datapackage.json", views.datapackage, name="datapackage"),
+    path("dados/dados-abertos.zip", views.pacote_zip, name="zip"),
     path(
         "dados/<slug:nome>.<str:formato>",
         views.arquivo,
