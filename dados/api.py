@@ -2,29 +2,29 @@
 plan as a tree. Records are exactly the rows of the downloadable files, so
 nothing private can appear here that the files do not show."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 
+from comum.enderecos import absoluto
+
 from .conjuntos import ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, Conjunto
 from .exports import json_de
-from .selecao import filtrar_atividades, parametros_de_atividades
+from .parametros import (
+    ESQUEMA_DO_ERRO,
+    FILTROS_DE_RELATOS,
+    PAGINACAO,
+    POR_PAGINA,
+    ParametrosInvalidos,
+    resposta_de_erro,
+    validar,
+)
+from .selecao import erros_dos_filtros, filtro_de_atividades, parametros_de_atividades
 from .versao import plano_com_versao, responder
 
-POR_PAGINA = 100
-POR_PAGINA_MAXIMO = 500
 # Keys of an activity record that the tree already shows on its parents.
 CHAVES_DOS_PAIS = ("plano", "objetivo_codigo", "objetivo_texto", "acao_codigo", "acao_texto")
-
-# Query parameters of /api/v1/relatos/ and the lookup each one filters on.
-FILTROS_DE_RELATOS = {
-    "id": ("id", "Identificador do relato."),
-    "ciclo": ("ciclo__codigo", "Código do ciclo, como 2025.1."),
-    "objetivo": ("atividade__acao__objetivo__codigo", "Código do objetivo, como 2."),
-    "acao": ("atividade__acao__codigo", "Código da ação, como 2.3."),
-    "atividade": ("atividade__codigo", "Código da atividade, como 2.3.1."),
-    "instituicao": ("instituicao__sigla", "Sigla da instituição, como PF."),
-}
+RECURSOS = ("plano", "atividades", "relatos", "instituicoes", "ciclos")
 
 
 def resposta_json(dados, status: int = 200) -> HttpResponse:
@@ -32,35 +32,41 @@ def resposta_json(dados, status: int = 200) -> HttpResponse:
 
 
 def condicional(view):
-    """Run the view only when the client's copy (ETag/Last-Modified) is stale."""
+    """Run the view only when the client's copy (ETag/Last-Modified) is stale;
+    a view raising ParametrosInvalidos answers 400 naming each bad parameter."""
 
     def envolvida(request, *args, **kwargs):
         plano = plano_com_versao()
-        return responder(
-            request, plano, lambda: view(request, plano, *args, **kwargs), muda_a_cada_dia=True
-        )
+
+        def gerar():
+            try:
+                return view(request, plano, *args, **kwargs)
+            except ParametrosInvalidos as erro:
+                return resposta_de_erro(erro.erros, json_de)
+
+        return responder(request, plano, gerar, muda_a_cada_dia=True)
 
     envolvida.__name__ = view.__name__
     envolvida.__doc__ = view.__doc__
     return envolvida
 
 
-def paginado(request, conjunto: Conjunto, consulta) -> HttpResponse:
+def paginado(request, plano, conjunto: Conjunto, consulta, erros=None) -> HttpResponse:
     """One page of a data set: {total, pagina, paginas, anterior, proxima, resultados}."""
+    limpos, erros_da_pagina = validar(request.GET, PAGINACAO, plano)
+    erros = {**(erros or {}), **erros_da_pagina}
+    if erros:
+        raise ParametrosInvalidos(erros)
+    paginador = Paginator(consulta, limpos.get("por_pagina", POR_PAGINA))
     try:
-        por_pagina = min(int(request.GET.get("por_pagina", POR_PAGINA)), POR_PAGINA_MAXIMO)
-    except ValueError:
-        por_pagina = POR_PAGINA
-    paginador = Paginator(consulta, max(por_pagina, 1))
-    try:
-        pagina = paginador.page(request.GET.get("pagina", 1))
-    except (EmptyPage, PageNotAnInteger):
+        pagina = paginador.page(limpos.get("pagina", 1))
+    except EmptyPage:
         return resposta_json({"erro": "Página inexistente."}, status=404)
 
     def endereco(numero: int) -> str:
         params = request.GET.copy()
         params["pagina"] = numero
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return absoluto(f"{request.path}?{params.urlencode()}", request)
 
     return resposta_json(
         {
@@ -74,16 +80,14 @@ def paginado(request, conjunto: Conjunto, consulta) -> HttpResponse:
     )
 
 
-def index(request):
-    base = request.build_absolute_uri(reverse("dados:api_index"))
+@condicional
+def index(request, plano):
+    base = absoluto(reverse("dados:api_index"), request)
     return resposta_json(
         {
             "descricao": "API somente leitura do Painel de Monitoramento do I PAECM.",
             "openapi": f"{base}openapi.json",
-            "recursos": {
-                nome: f"{base}{nome}/"
-                for nome in ("plano", "atividades", "relatos", "instituicoes", "ciclos")
-            },
+            "recursos": {nome: f"{base}{nome}/" for nome in RECURSOS},
         }
     )
 
@@ -118,33 +122,31 @@ def plano(request, plano):
 
 @condicional
 def atividades(request, plano):
-    """Activities, with the filters of /plano/."""
-    return paginado(
-        request, ATIVIDADES, filtrar_atividades(request.GET, ATIVIDADES.registros(plano))
-    )
+    """Activities, with the filters of /plano/; an invalid value is a 400."""
+    filtro = filtro_de_atividades(request.GET, ATIVIDADES.registros(plano))
+    return paginado(request, plano, ATIVIDADES, filtro.qs, erros_dos_filtros(filtro))
 
 
 @condicional
 def relatos(request, plano):
     """Published reports, filtered by the FILTROS_DE_RELATOS parameters."""
+    limpos, erros = validar(
+        request.GET, [parametro for parametro, _campo in FILTROS_DE_RELATOS.values()], plano
+    )
     consulta = RELATOS.registros(plano)
-    for parametro, (campo, _descricao) in FILTROS_DE_RELATOS.items():
-        valor = request.GET.get(parametro)
-        if valor:
-            if parametro == "id" and not valor.isdigit():
-                return resposta_json({"erro": "Identificador inválido."}, status=400)
-            consulta = consulta.filter(**{campo: valor})
-    return paginado(request, RELATOS, consulta)
+    for nome, valor in limpos.items():
+        consulta = consulta.filter(**{FILTROS_DE_RELATOS[nome][1]: valor})
+    return paginado(request, plano, RELATOS, consulta, erros)
 
 
 @condicional
 def instituicoes(request, plano):
-    return paginado(request, INSTITUICOES, INSTITUICOES.registros(plano))
+    return paginado(request, plano, INSTITUICOES, INSTITUICOES.registros(plano))
 
 
 @condicional
 def ciclos(request, plano):
-    return paginado(request, CICLOS, CICLOS.registros(plano))
+    return paginado(request, plano, CICLOS, CICLOS.registros(plano))
 
 
 TIPOS_OPENAPI = {
@@ -173,63 +175,82 @@ def esquema(conjunto: Conjunto, sem: tuple[str, ...] = ()) -> dict:
     }
 
 
-def parametro(nome: str, descricao: str, tipo: str = "string") -> dict:
+def parametro(nome: str, descricao: str, esquema_do_valor: dict | None = None) -> dict:
     return {
         "name": nome,
         "in": "query",
         "required": False,
         "description": descricao,
-        "schema": {"type": tipo},
+        "schema": esquema_do_valor or {"type": "string"},
     }
 
 
-PAGINACAO = [
-    parametro("pagina", "Número da página (a partir de 1).", "integer"),
-    parametro(
-        "por_pagina",
-        f"Itens por página (padrão {POR_PAGINA}, no máximo {POR_PAGINA_MAXIMO}).",
-        "integer",
-    ),
-]
+RESPOSTAS_COMUNS = {
+    "304": {"description": "Não modificado desde a cópia do cliente (ETag, Last-Modified)."},
+    "400": {
+        "description": "Parâmetro inválido: o corpo nomeia cada um, com os valores aceitos.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erro"}}},
+    },
+}
 
 
-def lista(titulo: str, esquema_do_item: str, parametros: list[dict]) -> dict:
+def resposta_200(descricao: str, esquema_do_corpo: dict) -> dict:
+    return {"description": descricao, "content": {"application/json": {"schema": esquema_do_corpo}}}
+
+
+def lista(titulo: str, esquema_do_item: str, parametros: list[dict], plano) -> dict:
+    paginacao = [parametro(p.nome, p.descricao, p.esquema(plano)) for p in PAGINACAO]
+    pagina = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Pagina"},
+            {
+                "type": "object",
+                "properties": {
+                    "resultados": {
+                        "type": "array",
+                        "items": {"$ref": f"#/components/schemas/{esquema_do_item}"},
+                    }
+                },
+            },
+        ]
+    }
     return {
         "get": {
             "summary": titulo,
-            "parameters": [*parametros, *PAGINACAO],
+            "parameters": [*parametros, *paginacao],
             "responses": {
-                "200": {
-                    "description": "Uma página de resultados.",
+                "200": resposta_200("Uma página de resultados.", pagina),
+                **RESPOSTAS_COMUNS,
+                "404": {
+                    "description": "Página além da última.",
                     "content": {
                         "application/json": {
                             "schema": {
-                                "allOf": [
-                                    {"$ref": "#/components/schemas/Pagina"},
-                                    {
-                                        "type": "object",
-                                        "properties": {
-                                            "resultados": {
-                                                "type": "array",
-                                                "items": {
-                                                    "$ref": f"#/components/schemas/{esquema_do_item}"
-                                                },
-                                            }
-                                        },
-                                    },
-                                ]
+                                "type": "object",
+                                "required": ["erro"],
+                                "properties": {"erro": {"type": "string"}},
                             }
                         }
                     },
                 },
-                "304": {"description": "Não modificado desde a cópia do cliente (ETag)."},
-                "404": {"description": "Página inexistente."},
             },
         }
     }
 
 
-def descricao_openapi(base: str) -> dict:
+def parametros_de_atividades_openapi(plano) -> list[dict]:
+    filtro = filtro_de_atividades(None, ATIVIDADES.registros(plano))
+    return [
+        parametro(
+            nome,
+            descricao,
+            {"type": "string", "enum": permitidos} if permitidos else {"type": "string"},
+        )
+        for nome, descricao, permitidos in parametros_de_atividades(filtro)
+    ]
+
+
+def descricao_openapi(base: str, plano) -> dict:
     """OpenAPI 3.0 description, built from the same column definitions."""
     return {
         "openapi": "3.0.3",
@@ -244,41 +265,69 @@ def descricao_openapi(base: str) -> dict:
         },
         "servers": [{"url": base}],
         "paths": {
+            "/": {
+                "get": {
+                    "summary": "Índice da API: endereços dos recursos e desta descrição.",
+                    "responses": {
+                        "200": resposta_200("O índice.", {"$ref": "#/components/schemas/Indice"}),
+                        "304": RESPOSTAS_COMUNS["304"],
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "Esta descrição OpenAPI.",
+                    "responses": {
+                        "200": resposta_200("A descrição.", {"type": "object"}),
+                        "304": RESPOSTAS_COMUNS["304"],
+                    },
+                }
+            },
             "/plano/": {
                 "get": {
                     "summary": "O plano em árvore: objetivos, ações e atividades.",
                     "responses": {
-                        "200": {
-                            "description": "O plano.",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Plano"}
-                                }
-                            },
-                        }
+                        "200": resposta_200("O plano.", {"$ref": "#/components/schemas/Plano"}),
+                        "304": RESPOSTAS_COMUNS["304"],
                     },
                 }
             },
             "/atividades/": lista(
                 "Atividades, com os mesmos filtros da página /plano/.",
                 "Atividade",
-                [parametro(nome, descricao) for nome, descricao in parametros_de_atividades()],
+                parametros_de_atividades_openapi(plano),
+                plano,
             ),
             "/relatos/": lista(
                 "Relatos publicados.",
                 "Relato",
                 [
-                    parametro(nome, descricao)
-                    for nome, (_campo, descricao) in FILTROS_DE_RELATOS.items()
+                    parametro(p.nome, p.descricao, p.esquema(plano))
+                    for p, _campo in FILTROS_DE_RELATOS.values()
                 ],
+                plano,
             ),
-            "/instituicoes/": lista("Instituições parceiras.", "Instituicao", []),
-            "/ciclos/": lista("Ciclos de monitoramento.", "Ciclo", []),
+            "/instituicoes/": lista("Instituições parceiras.", "Instituicao", [], plano),
+            "/ciclos/": lista("Ciclos de monitoramento.", "Ciclo", [], plano),
         },
         "components": {
             "schemas": {
+                "Erro": ESQUEMA_DO_ERRO,
+                "Indice": {
+                    "type": "object",
+                    "required": ["descricao", "openapi", "recursos"],
+                    "properties": {
+                        "descricao": {"type": "string"},
+                        "openapi": {"type": "string", "format": "uri"},
+                        "recursos": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "format": "uri"},
+                        },
+                    },
+                },
                 "Pagina": {
                     "type": "object",
+                    "required": ["total", "pagina", "paginas", "anterior", "proxima", "resultados"],
                     "properties": {
                         "total": {"type": "integer"},
                         "pagina": {"type": "integer"},
@@ -334,7 +383,9 @@ def descricao_openapi(base: str) -> dict:
     }
 
 
-def openapi(request):
-    return resposta_json(
-        descricao_openapi(request.build_absolute_uri(reverse("dados:api_index")).rstrip("/"))
-    )
+@condicional
+def openapi(request, plano):
+    """The OpenAPI description; accepted values come from the plan, so it
+    follows the data version like every other answer."""
+    base = absoluto(reverse("dados:api_index"), request).rstrip("/")
+    return resposta_json(descricao_openapi(base, plano))

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from comum.enderecos import absoluto
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
 from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS, situacao_exibida
@@ -62,7 +62,7 @@ def campo(nome: str) -> Callable[[Any], Any]:
 def link_da_evidencia(url: str, pk: int) -> str:
     """The evidence's link, or the absolute address of the view that serves
     its file to those who may see it: Evidencia.href, made absolute."""
-    return url or f"{settings.SITE_URL}/evidencias/{pk}/"
+    return url or absoluto(f"/evidencias/{pk}/")
 
 
 def situacao_hoje(atividade: Atividade) -> str:

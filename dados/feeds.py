@@ -1,27 +1,40 @@
-"""Atom feeds of published reports: all, per objective, per institution."""
+"""Atom feeds of published reports: all, per objective, per institution, per
+activity. Each feed's id is its own address; each entry links to the
+activity's page. Partner texts are plain text (type="text"), never markup."""
 
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.feedgenerator import Atom1Feed
 
+from comum.enderecos import absoluto
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS
-from plano.models import Objetivo, Plano
+from plano.models import Atividade, Objetivo, Plano
 
 from .versao import plano_com_versao, responder
 
 ITENS = 50
 
 
+class AtomEmTexto(Atom1Feed):
+    """Atom whose entry summaries are type="text": a reader shows a partner's
+    "<a href=…>" as the characters typed, never as a link or markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("summary", item["resumo"], {"type": "text"})
+
+
 @dataclass(frozen=True)
 class Selecao:
     plano: Plano
-    filtro: Objetivo | Instituicao | None = None
+    request: HttpRequest
+    filtro: Objetivo | Instituicao | Atividade | None = None
 
 
 class RelatosFeed(Feed):
@@ -29,7 +42,7 @@ class RelatosFeed(Feed):
     shared by every request (and thread), so per-request state travels in
     the object get_object returns, never on self."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomEmTexto
     author_name = "CGETP · Ministério da Justiça e Segurança Pública"
     item_guid_is_permalink = False
 
@@ -40,7 +53,7 @@ class RelatosFeed(Feed):
         return responder(request, request.plano_publico, gerar)
 
     def get_object(self, request):
-        return Selecao(request.plano_publico)
+        return Selecao(request.plano_publico, request)
 
     def title(self, obj):
         return f"Relatos publicados · {obj.plano.sigla}"
@@ -51,16 +64,25 @@ class RelatosFeed(Feed):
             "do mais recente ao mais antigo."
         )
 
+    def feed_guid(self, obj):
+        # Its own address: stable, and different for every feed.
+        return absoluto(obj.request.path, obj.request)
+
     def link(self, obj):
-        return f"{settings.SITE_URL}/plano/"
+        return absoluto("/plano/", obj.request)
+
+    def feed_url(self, obj):
+        return absoluto(obj.request.path, obj.request)
+
+    def filtrar(self, relatos, obj):
+        return relatos
 
     def items(self, obj):
-        relatos = Atualizacao.objects.para_dados_abertos(obj.plano)
-        if isinstance(obj.filtro, Objetivo):
-            relatos = relatos.filter(atividade__acao__objetivo=obj.filtro)
-        elif isinstance(obj.filtro, Instituicao):
-            relatos = relatos.filter(instituicao=obj.filtro)
-        return relatos.order_by("-validado_em", "-pk")[:ITENS]
+        relatos = self.filtrar(Atualizacao.objects.para_dados_abertos(obj.plano), obj)
+        itens = list(relatos.order_by("-validado_em", "-pk")[:ITENS])
+        for item in itens:
+            item.request = obj.request
+        return itens
 
     def item_title(self, item):
         return (
@@ -69,16 +91,19 @@ class RelatosFeed(Feed):
         )
 
     def item_description(self, item):
+        return None  # the summary is written as text by AtomEmTexto
+
+    def item_extra_kwargs(self, item):
         texto = f"O que foi feito: {item.realizado}"
         if item.restricoes:
             texto += f"\n\nRestrições e providências: {item.restricoes}"
-        return texto
+        return {"resumo": texto}
 
     def item_link(self, item):
-        return f"{settings.SITE_URL}/plano/#atividade-{item.atividade.codigo}"
+        return absoluto(item.atividade.get_absolute_url(), item.request)
 
     def item_guid(self, item):
-        return f"{settings.SITE_URL}/api/v1/relatos/?id={item.pk}"
+        return absoluto(f"/api/v1/relatos/?id={item.pk}", item.request)
 
     def item_author_name(self, item):
         # An institution, never a person.
@@ -94,22 +119,54 @@ class RelatosFeed(Feed):
         return (
             f"objetivo {item.atividade.acao.objetivo.codigo}",
             f"ação {item.atividade.acao.codigo}",
-            item.instituicao.sigla,
+            item.instituicao.slug,
         )
 
 
 class RelatosDoObjetivoFeed(RelatosFeed):
     def get_object(self, request, codigo):
         plano = request.plano_publico
-        return Selecao(plano, get_object_or_404(Objetivo, plano=plano, codigo=codigo))
+        return Selecao(plano, request, get_object_or_404(Objetivo, plano=plano, codigo=codigo))
 
     def title(self, obj):
         return f"Relatos publicados · {obj.plano.sigla} · objetivo {obj.filtro.codigo}"
 
+    def filtrar(self, relatos, obj):
+        return relatos.filter(atividade__acao__objetivo=obj.filtro)
+
+
+class RelatosDaAtividadeFeed(RelatosFeed):
+    def get_object(self, request, codigo):
+        plano = request.plano_publico
+        atividade = get_object_or_404(Atividade.objects.do_plano(plano), codigo=codigo)
+        return Selecao(plano, request, atividade)
+
+    def title(self, obj):
+        return f"Relatos publicados · {obj.plano.sigla} · atividade {obj.filtro.codigo}"
+
+    def link(self, obj):
+        return absoluto(obj.filtro.get_absolute_url(), obj.request)
+
+    def filtrar(self, relatos, obj):
+        return relatos.filter(atividade=obj.filtro)
+
 
 class RelatosDaInstituicaoFeed(RelatosFeed):
+    def __call__(self, request, *args, slug, **kwargs):
+        # The identifier is the slug; an old address with the sigla (or any
+        # case) redirects to it.
+        if not Instituicao.objects.filter(slug=slug).exists():
+            instituicao = Instituicao.objects.por_identificador(slug)
+            if instituicao is None:
+                raise Http404("Instituição inexistente.")
+            return redirect("dados:feed_instituicao", slug=instituicao.slug, permanent=True)
+        return super().__call__(request, *args, slug=slug, **kwargs)
+
     def get_object(self, request, slug):
-        return Selecao(request.plano_publico, get_object_or_404(Instituicao, slug=slug))
+        return Selecao(request.plano_publico, request, get_object_or_404(Instituicao, slug=slug))
 
     def title(self, obj):
         return f"Relatos publicados · {obj.plano.sigla} · {obj.filtro.sigla}"
+
+    def filtrar(self, relatos, obj):
+        return relatos.filter(instituicao=obj.filtro)

@@ -25,6 +25,11 @@ urlpatterns = [
         dados_abertos(feeds.RelatosDaInstituicaoFeed()),
         name="feed_instituicao",
     ),
+    path(
+        "dados/feeds/relatos/atividade/<str:codigo>/",
+        dados_abertos(feeds.RelatosDaAtividadeFeed()),
+        name="feed_atividade",
+    ),
     path("api/v1/", dados_abertos(api.index), name="api_index"),
     path("api/v1/openapi.json", dados_abertos(api.openapi), name="api_openapi"),
     path("api/v1/plano/", dados_abertos(api.plano), name="api_plano"),

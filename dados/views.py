@@ -10,12 +10,14 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import render
 from django.urls import reverse
 
+from comum.enderecos import absoluto
 from monitoramento.models import Ciclo
 
 from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
-from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
+from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx, json_de
+from .parametros import ParametrosInvalidos, resposta_de_erro
 from .relatorio import gerar_relatorio, nome_do_arquivo
-from .selecao import filtrar_atividades
+from .selecao import erros_dos_filtros, filtro_de_atividades
 from .versao import plano_com_versao, responder
 
 LICENCA_DADOS = {
@@ -42,10 +44,14 @@ CHAVES_ESTRANGEIRAS = {
 
 
 def registros(conjunto: Conjunto, plano, params):
-    """The rows of a data set, filtered like /plano/ for activities."""
+    """The rows of a data set, filtered like /plano/ for activities; an
+    invalid filter raises ParametrosInvalidos (a 400, never ignored)."""
     consulta = conjunto.registros(plano)
     if conjunto is ATIVIDADES:
-        consulta = filtrar_atividades(params, consulta)
+        filtro = filtro_de_atividades(params, consulta)
+        if erros := erros_dos_filtros(filtro):
+            raise ParametrosInvalidos(erros)
+        consulta = filtro.qs
     return consulta.iterator(chunk_size=LOTE)
 
 
@@ -71,7 +77,10 @@ def arquivo(request, nome: str, formato: str):
     plano = plano_com_versao()
 
     def gerar():
-        linhas = conjunto.linhas(registros(conjunto, plano, request.GET))
+        try:
+            linhas = conjunto.linhas(registros(conjunto, plano, request.GET))
+        except ParametrosInvalidos as erro:
+            return resposta_de_erro(erro.erros, json_de)
         titulo = f"{conjunto.titulo} · {plano.sigla}"
         return resposta_do_arquivo(conjunto, formato, linhas, titulo=titulo)
 
@@ -128,7 +137,7 @@ def datapackage(request):
     plano = plano_com_versao()
 
     def gerar():
-        base = request.build_absolute_uri(reverse("dados:index"))
+        base = absoluto(reverse("dados:index"), request)
         return JsonResponse(
             descricao_do_pacote(plano, base), json_dumps_params={"ensure_ascii": False}
         )

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -11,6 +10,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from comum.enderecos import origem
 from parceiros.models import Instituicao, Usuario
 from plano.indicadores import Situacao
 from plano.models import Atividade
@@ -301,7 +301,7 @@ def _emails(usuarios) -> list[str]:
 
 
 def _mensagem(modelo: str, contexto: dict) -> tuple[str, str]:
-    contexto = {**contexto, "SITE_URL": settings.SITE_URL}
+    contexto = {**contexto, "SITE_URL": origem()}
     assunto = render_to_string(f"email/{modelo}_assunto.txt", contexto).strip()
     return assunto, render_to_string(f"email/{modelo}.txt", contexto)
 

@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
+
+from comum.enderecos import origem
 
 DEMO_CACHE_KEY = "paecm:demo-carregada"
 
@@ -17,6 +18,7 @@ def demo_carregada() -> bool:
 
 def site(request):
     return {
-        "SITE_URL": settings.SITE_URL,
+        # The one rule of comum.enderecos: canonical links, og:*, e-mails.
+        "SITE_URL": origem(request),
         "demo_carregada": SimpleLazyObject(demo_carregada),
     }

@@ -17,7 +17,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 
 from comum.http import metodos_da_view
@@ -56,18 +56,28 @@ def _valido(bruto: bytes) -> bool:
     return True
 
 
-def entrada_legivel(environ) -> bool:
-    """Whether the raw path and every query key and value decode to UTF-8 without NUL."""
+def _texto(bruto: bytes) -> str:
+    return bruto.decode("utf-8", "replace")
+
+
+def parametros_ilegiveis(environ) -> dict[str, dict] | None:
+    """None when the raw path and every query key and value decode to UTF-8
+    without NUL; else each bad parameter (empty when only the path is bad),
+    in the shape of the API's other 400s (dados.parametros)."""
     # WSGI hands both as latin-1 strings of the raw bytes.
     caminho = environ.get("PATH_INFO", "").encode("latin-1", "replace")
-    if not _valido(caminho):
-        return False
+    ruins = {}
     consulta = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
-    for par in consulta.replace(b";", b"&").split(b"&"):
-        for parte in par.split(b"=", 1):
-            if not _valido(unquote_to_bytes(parte.replace(b"+", b" "))):
-                return False
-    return True
+    for par in consulta.split(b"&"):
+        chave, _, valor = (unquote_to_bytes(p.replace(b"+", b" ")) for p in par.partition(b"="))
+        if not (_valido(chave) and _valido(valor)):
+            ruins[_texto(chave)] = {
+                "valor": _texto(valor),
+                "mensagem": "Tem um caractere nulo ou bytes que não são texto UTF-8.",
+            }
+    if ruins or not _valido(caminho):
+        return ruins
+    return None
 
 
 def nao_permitido(metodos) -> HttpResponseNotAllowed:
@@ -101,15 +111,28 @@ class Entrada:
             return resposta
         if request.method not in metodos:
             return nao_permitido(metodos)
-        if not entrada_legivel(request.META):
-            return render(request, "400.html", status=400)
+        ruins = parametros_ilegiveis(request.META)
+        if ruins is not None:
+            return pedido_ilegivel(request, ruins)
         try:
             tamanho = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return render(request, "400.html", status=400)
+            return pedido_ilegivel(request, {})
         if tamanho > limite_do_corpo(request):
             return corpo_grande_demais(request)
         return None
+
+
+def pedido_ilegivel(request, ruins: dict) -> HttpResponse:
+    """400: the page, or for the open data the JSON body of its other 400s."""
+    if getattr(request, "dados_abertos", False):
+        nomes = ", ".join(sorted(ruins)) or "o endereço"
+        corpo = {
+            "erro": f"Parâmetros inválidos: {nomes} (caractere nulo ou bytes fora de UTF-8).",
+            "parametros": ruins,
+        }
+        return JsonResponse(corpo, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", status=400)
 
 
 def corpo_grande_demais(request) -> HttpResponse:

@@ -45,7 +45,9 @@ else:
     SECRET_KEY = required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [required("DJANGO_ALLOWED_HOSTS")]
 
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (comum/enderecos.py): required in production; in
+# development the request's host is used, and commands use a local default.
+SITE_URL = (env("SITE_URL", "") if DEBUG else required("SITE_URL")).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "comum.enderecos.OrigemDaRequisicao",
 ]
 
 ROOT_URLCONF = "paecm.urls"

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from comum.enderecos import origem
 from dados.versao import plano_com_versao
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao, Ciclo
@@ -173,5 +174,5 @@ def pagina_nao_encontrada(request, exception):
 def erro_do_servidor(request):
     # Rendered without context processors: the database may be what failed,
     # and they would ask it for the user and the demo banner.
-    html = render_to_string("500.html", {"request": request, "SITE_URL": settings.SITE_URL})
+    html = render_to_string("500.html", {"request": request, "SITE_URL": origem(request)})
     return HttpResponseServerError(html)

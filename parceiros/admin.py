@@ -6,7 +6,6 @@ answered by the portal at /portal/senha/redefinir/<uidb64>/<token>/).
 Partner users never get the admin (the database refuses it too)."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -21,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
 
+from comum.enderecos import absoluto
 from plano.admin import HistoricoAdmin
 
 from .models import Instituicao, Usuario
@@ -35,7 +35,7 @@ def link_para_definir_senha(usuario: Usuario) -> str:
     """The portal's one-time link where `usuario` chooses a password."""
     uid = urlsafe_base64_encode(force_bytes(usuario.pk))
     token = default_token_generator.make_token(usuario)
-    return f"{settings.SITE_URL}/portal/senha/redefinir/{uid}/{token}/"
+    return absoluto(f"/portal/senha/redefinir/{uid}/{token}/")
 
 
 def enviar_convite(usuario: Usuario) -> None:

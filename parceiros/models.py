@@ -12,8 +12,19 @@ class TipoInstituicao(models.TextChoices):
     OUTRO = "outro", "Outro"
 
 
+class InstituicaoQuerySet(models.QuerySet):
+    def por_identificador(self, valor: str) -> "Instituicao | None":
+        """The institution whose identifier (slug, "pf") or sigla ("PF") is
+        valor, in any case; None when none is."""
+        valor = (valor or "").strip()
+        if not valor:
+            return None
+        return self.filter(models.Q(slug__iexact=valor) | models.Q(sigla__iexact=valor)).first()
+
+
 class Instituicao(models.Model):
-    """A partner institution (or group of institutions, as the plan lists them)."""
+    """A partner institution (or group of institutions, as the plan lists them).
+    Its one public identifier is the slug; every filter also accepts the sigla."""
 
     Tipo = TipoInstituicao
 
@@ -23,6 +34,8 @@ class Instituicao(models.Model):
     tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices, default=Tipo.OUTRO)
     site = models.URLField("site", blank=True)
     history = HistoricalRecords()
+
+    objects = InstituicaoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "instituição parceira"

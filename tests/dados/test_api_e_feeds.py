@@ -66,6 +66,8 @@ def test_openapi_descreve_todos_os_recursos(client, plano):
     descricao = client.get("/api/v1/openapi.json").json()
     assert descricao["openapi"].startswith("3.")
     assert set(descricao["paths"]) == {
+        "/",
+        "/openapi.json",
         "/plano/",
         "/atividades/",
         "/relatos/",
@@ -79,9 +81,15 @@ def test_openapi_descreve_todos_os_recursos(client, plano):
     assert indice["openapi"] == "http://testserver/api/v1/openapi.json"
 
 
-def test_api_responde_304_quando_nada_mudou(client, historico):
-    etag = client.get("/api/v1/relatos/")["ETag"]
-    assert client.get("/api/v1/relatos/", headers={"if-none-match": etag}).status_code == 304
+@pytest.mark.parametrize(
+    "url", ["/api/v1/", "/api/v1/openapi.json", "/api/v1/relatos/", "/api/v1/plano/"]
+)
+def test_toda_resposta_da_api_responde_304_quando_nada_mudou(client, historico, url):
+    resposta = client.get(url)
+    assert resposta["ETag"] and resposta["Last-Modified"]
+    assert client.get(url, headers={"if-none-match": resposta["ETag"]}).status_code == 304
+    desde = {"if-modified-since": resposta["Last-Modified"]}
+    assert client.get(url, headers=desde).status_code == 304
 
 
 def _entradas(conteudo: bytes) -> list:

@@ -83,7 +83,7 @@ def test_cada_pagina_tem_titulo_proprio_um_h1_e_link_canonico(client, plano, url
     html = client.get(url).content.decode()
     assert f"<title>{titulo}</title>" in html
     assert html.count("<h1") == 1
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000{url}">' in html
+    assert f'<link rel="canonical" href="http://testserver{url}">' in html
     assert '<meta property="og:title"' in html
     assert "<main" in html and "<footer" in html and 'aria-label="Menu principal"' in html
 
@@ -91,7 +91,7 @@ def test_cada_pagina_tem_titulo_proprio_um_h1_e_link_canonico(client, plano, url
 def test_cada_pagina_tem_imagem_para_previas_de_link(client, plano):
     html = client.get("/").content.decode()
     url = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
-    assert url.startswith("http://127.0.0.1:8000/static/img/og-painel")
+    assert url.startswith("http://testserver/static/img/og-painel")
     # The file it points to is a PNG of the size the page declares.
     caminho = finders.find("img/og-painel.png")
     cabecalho = Path(caminho).read_bytes()[:24]

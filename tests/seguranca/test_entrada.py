@@ -108,6 +108,14 @@ def test_autocomplete_do_admin_com_nul(client, plano, equipe):
     assert resposta.status_code == 400
 
 
+def test_api_responde_400_em_json(client, plano):
+    resposta = client.get("/api/v1/relatos/?ciclo=%00")
+    assert resposta.status_code == 400
+    corpo = resposta.json()
+    assert "ciclo" in corpo["erro"]
+    assert set(corpo["parametros"]) == {"ciclo"}
+
+
 def test_pagina_400_e_clara(client, plano):
     resposta = client.get("/plano/?situacao=%00")
     assert resposta.status_code == 400
