@@ -68,15 +68,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so static files and every error page carry both headers.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Methods, NUL/undecodable input, body limits, CORS (before static files).
+    "paecm.entrada.Entrada",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "comum.enderecos.OrigemDaRequisicao",
 ]
@@ -146,6 +149,19 @@ STORAGES = {
         )
     },
 }
+
+# Request bodies (paecm.entrada): the largest legitimate one is a report with
+# its 20 evidence files of 10 MB each (monitoramento.forms), plus its fields.
+# Anonymous requests only ever send a login or password-reset form. The proxy's
+# client_max_body_size must be at least CORPO_MAXIMO (README).
+CORPO_MAXIMO = 201 * 1024 * 1024
+CORPO_MAXIMO_ANONIMO = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the non-file fields of a body
+FILE_UPLOAD_HANDLERS = [
+    "paecm.entrada.LimiteDoCorpo",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "/portal/entrar/"
 LOGIN_REDIRECT_URL = "/portal/"

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("monitoramento.urls")),
 ]
 
+handler400 = "paecm.views.pedido_invalido"
 handler404 = "paecm.views.pagina_nao_encontrada"
 handler500 = "paecm.views.erro_do_servidor"

@@ -8,6 +8,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,6 +22,8 @@ from plano import indicadores
 from plano.historico import alteracoes_de_texto
 from plano.indicadores import Item, Situacao
 from plano.views import plano_padrao
+
+from .entrada import corpo_grande_demais
 
 ULTIMOS_RELATOS = 5
 # The data version moves with every saved change and every publication, but
@@ -155,6 +158,13 @@ def acessibilidade(request):
 
 def privacidade(request):
     return render(request, "paginas/privacidade.html", {"migalhas": [("Privacidade", None)]})
+
+
+def pedido_invalido(request, exception):
+    """400, or 413 when the body passed its limit (paecm.entrada)."""
+    if isinstance(exception, RequestDataTooBig):
+        return corpo_grande_demais(request)
+    return render(request, "400.html", {}, status=400)
 
 
 def pagina_nao_encontrada(request, exception):
