@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from comum.celulas import celula
 from comum.enderecos import absoluto
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
 from parceiros.models import Instituicao
@@ -46,7 +47,8 @@ class Conjunto:
         """One list of values per record, in column order."""
         valores = [coluna.valor for coluna in self.colunas]
         for registro in registros:
-            yield [valor(registro) for valor in valores]
+            # Every format and the API show the same, cleaned text.
+            yield [celula(valor(registro)) for valor in valores]
 
     def dicionarios(self, registros: Iterable) -> Iterator[dict]:
         nomes = [coluna.nome for coluna in self.colunas]

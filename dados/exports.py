@@ -24,9 +24,9 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from comum.celulas import limpar_celula
 from plano.resources import neutralizar
 
 from .conjuntos import Coluna
@@ -60,11 +60,6 @@ def hora_local(valor: datetime) -> datetime:
     return timezone.localtime(valor).replace(tzinfo=None) if timezone.is_aware(valor) else valor
 
 
-def sem_caracteres_ilegais(texto: str) -> str:
-    """XML 1.0 forbids most control characters; tab, CR and LF stay."""
-    return ILLEGAL_CHARACTERS_RE.sub("", texto)
-
-
 def escrever_em_blocos(entrada: IO[bytes], pedacos: Iterable[str]) -> int:
     """Writes the pieces of XML to a zip entry, LINHAS_POR_BLOCO at a time;
     returns how many there were."""
@@ -87,7 +82,7 @@ def texto_csv(valor) -> str:
     if valor is None:
         return ""
     if isinstance(valor, str):
-        return neutralizar(valor)
+        return neutralizar(limpar_celula(valor))
     if isinstance(valor, bool):
         return "true" if valor else "false"
     if isinstance(valor, datetime):
@@ -224,7 +219,7 @@ EPOCA_XLSX = datetime(1899, 12, 30)
 def texto_xlsx(texto: str) -> str:
     """Escaped for XML; a carriage return as a reference, since XML parsers
     turn a literal one into a line feed."""
-    return escape(sem_caracteres_ilegais(texto)).replace("\r", "&#13;")
+    return escape(limpar_celula(texto)).replace("\r", "&#13;")
 
 
 def celula_xlsx(referencia: str, valor, estilo: int = 0) -> str:
@@ -384,7 +379,7 @@ _ESPECIAIS = re.compile(r"[\r\n\t]|^ |  ")
 def paragrafo_ods(texto: str) -> str:
     """Text as ODF keeps it: line breaks, tabs and runs of spaces are
     elements, since XML collapses whitespace."""
-    texto = sem_caracteres_ilegais(texto)
+    texto = limpar_celula(texto)
     if not _ESPECIAIS.search(texto):
         return f"<text:p>{escape(texto)}</text:p>"
     linhas = []
