@@ -41,3 +41,18 @@ def limpar_celula(texto: str) -> str:
 def celula(valor):
     """A value of a data set's row: text cleaned, anything else unchanged."""
     return limpar_celula(valor) if isinstance(valor, str) else valor
+
+
+def recusar_ilegais(texto: str) -> None:
+    """Form validator: refuses, with a clear message, the characters
+    `limpar_celula` would drop, so what a partner sends is what is published."""
+    from django.core.exceptions import ValidationError
+
+    achados = sorted({f"U+{ord(c):04X}" for c in ILEGAIS_EM_XML.findall(str(texto))})
+    if achados:
+        raise ValidationError(
+            "O texto tem caracteres invisíveis que não podem ser publicados (%(codigos)s). "
+            "Costumam vir de texto colado de outro programa: apague-os e envie de novo.",
+            code="caracteres_ilegais",
+            params={"codigos": ", ".join(achados[:5])},
+        )

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from comum.celulas import celula
 from comum.enderecos import absoluto
 from monitoramento.demo import VINCULOS_DEMO
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
@@ -55,13 +56,14 @@ class Conjunto:
     def linhas(self, registros: Iterable) -> Iterator[list]:
         """One list of values per record, in column order. Nothing is a demo
         row unless the demo is loaded (asked once per call)."""
-        demo = demo_carregada()
+        demo = any(c.nome == "demonstracao" for c in self.colunas) and demo_carregada()
         valores = [
             coluna.valor if demo or coluna.nome != "demonstracao" else _nunca
             for coluna in self.colunas
         ]
         for registro in registros:
-            yield [valor(registro) for valor in valores]
+            # Every format and the API show the same, cleaned text.
+            yield [celula(valor(registro)) for valor in valores]
 
     def dicionarios(self, registros: Iterable) -> Iterator[dict]:
         nomes = [coluna.nome for coluna in self.colunas]

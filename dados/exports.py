@@ -24,9 +24,9 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from comum.celulas import limpar_celula
 from plano.resources import neutralizar
 
 from .conjuntos import Coluna
@@ -61,15 +61,14 @@ def hora_local(valor: datetime) -> datetime:
     return timezone.localtime(valor).replace(tzinfo=None) if timezone.is_aware(valor) else valor
 
 
-def sem_caracteres_ilegais(texto: str) -> str:
-    """XML 1.0 forbids most control characters; tab, CR and LF stay."""
-    return ILLEGAL_CHARACTERS_RE.sub("", texto)
+# Stamped on files when no data version is given: fixed, never "now".
+MOMENTO_FIXO = datetime(2024, 1, 1)
 
 
-def entrada_do_zip(nome: str, momento: datetime) -> zipfile.ZipInfo:
+def entrada_do_zip(nome: str, momento: datetime | None) -> zipfile.ZipInfo:
     """A zip entry stamped with the data version's time, never "now", so the
     same data always gives the same bytes."""
-    local = hora_local(momento)
+    local = hora_local(momento or MOMENTO_FIXO)
     carimbo = (
         max(local.year, 1980),
         local.month,
@@ -110,7 +109,7 @@ def texto_csv(valor) -> str:
     if valor is None:
         return ""
     if isinstance(valor, str):
-        return neutralizar(valor)
+        return neutralizar(limpar_celula(valor))
     if isinstance(valor, bool):
         return "true" if valor else "false"
     if isinstance(valor, datetime):
@@ -284,7 +283,7 @@ EPOCA_XLSX = datetime(1899, 12, 30)
 def texto_xlsx(texto: str) -> str:
     """Escaped for XML; a carriage return as a reference, since XML parsers
     turn a literal one into a line feed."""
-    return escape(sem_caracteres_ilegais(texto)).replace("\r", "&#13;")
+    return escape(limpar_celula(texto)).replace("\r", "&#13;")
 
 
 def celula_xlsx(referencia: str, valor, estilo: int = 0) -> str:
@@ -337,7 +336,7 @@ def gravar_xlsx(
     folha: str,
     colunas: Sequence[Coluna],
     linhas: Iterable[list],
-    momento: datetime,
+    momento: datetime | None = None,
     sobre: Sequence[tuple[str, str]] = (),
 ) -> None:
     """A SpreadsheetML package written straight into the zip, a block of rows
@@ -348,7 +347,9 @@ def gravar_xlsx(
     nome_folha = folha[:31]
     letras = [get_column_letter(i) for i in range(1, len(colunas) + 1)]
     estilos = [estilo_xlsx(c) for c in colunas]
-    criado = timezone.localtime(momento).astimezone(UTC).replace(tzinfo=None)
+    criado = hora_local(momento or MOMENTO_FIXO)
+    if timezone.is_aware(momento or MOMENTO_FIXO):
+        criado = timezone.localtime(momento).astimezone(UTC).replace(tzinfo=None)
     criado = criado.replace(microsecond=0).isoformat() + "Z"
     with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
 
@@ -485,7 +486,7 @@ def paragrafo_ods(texto: str) -> str:
     """Text as ODF keeps it: one paragraph per line (as LibreOffice writes a
     multi-line cell, and reads it back with its line breaks), tabs and runs
     of spaces as elements, since XML collapses whitespace."""
-    texto = sem_caracteres_ilegais(texto)
+    texto = limpar_celula(texto)
     if not _ESPECIAIS.search(texto):
         return f"<text:p>{escape(texto)}</text:p>"
     linhas = []
@@ -540,7 +541,7 @@ def gravar_ods(
     folha: str,
     colunas: Sequence[Coluna],
     linhas: Iterable[list],
-    momento: datetime,
+    momento: datetime | None = None,
     sobre: Sequence[tuple[str, str]] = (),
 ) -> None:
     """An OpenDocument spreadsheet written straight into the zip, a block of
@@ -555,7 +556,7 @@ def gravar_ods(
     estilos = [
         "longo" if c.nome in COLUNAS_LONGAS else "pct" if e_percentual(c) else "" for c in colunas
     ]
-    data = hora_local(momento).replace(microsecond=0).isoformat()
+    data = hora_local(momento or MOMENTO_FIXO).replace(microsecond=0).isoformat()
     with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
         # The mimetype comes first, uncompressed, so tools can recognise the file.
         tipo = entrada_do_zip("mimetype", momento)

@@ -24,13 +24,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from comum.celulas import limpar_celula
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
 from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, Situacao, situacao_exibida
 from plano.models import Atividade
 
 from .conjuntos import link_da_evidencia, siglas_dos_parceiros
-from .exports import AUTOR, COR_CABECALHO, hora_local, sem_caracteres_ilegais
+from .exports import AUTOR, COR_CABECALHO, hora_local
 
 FORMATO_DATA = "DD/MM/YYYY"
 FORMATO_DATA_HORA = "DD/MM/YYYY HH:MM"
@@ -109,7 +110,7 @@ def celula(folha, valor, *, formato: str = "", fonte=None, fundo=None, link: str
     elif isinstance(valor, date):
         formato = formato or FORMATO_DATA
     elif isinstance(valor, str):
-        valor = sem_caracteres_ilegais(valor)
+        valor = limpar_celula(valor)
     resultado = WriteOnlyCell(folha, value=valor)
     if isinstance(valor, str):
         resultado.data_type = "s"
@@ -398,7 +399,7 @@ def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTO
     # a hundred times larger still fits in a request.
     livro = Workbook(write_only=True)
     livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
-    livro.properties.creator = autor
+    livro.properties.creator = limpar_celula(autor)
     livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
     folha_resumo(livro, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo))
     folha_plano(livro, atividades, situacoes, publicados)

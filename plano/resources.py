@@ -26,6 +26,8 @@ from import_export.results import RowResult
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from comum.celulas import celula as celula_limpa
+from comum.celulas import limpar_celula
 from parceiros.models import Instituicao
 
 from .models import Acao, Atividade, Objetivo, Plano, Vinculo, partes_do_codigo
@@ -89,7 +91,7 @@ class CSVSeguro(base_formats.CSV):
     def export_data(self, dataset, **kwargs):
         neutro = tablib.Dataset(headers=dataset.headers)
         for linha in dataset:
-            neutro.append([neutralizar(valor) for valor in linha])
+            neutro.append([neutralizar(celula_limpa(valor)) for valor in linha])
         return neutro.export("csv", **kwargs)
 
 
@@ -107,6 +109,8 @@ class XLSXSeguro(base_formats.XLSX):
             celula.font = Font(bold=True)
         for numero, linha in enumerate(dataset, start=2):
             for coluna, valor in enumerate(linha, start=1):
+                if isinstance(valor, str):
+                    valor = limpar_celula(valor)
                 celula = folha.cell(row=numero, column=coluna, value=valor)
                 if isinstance(valor, str):
                     celula.data_type = "s"

@@ -128,6 +128,35 @@ def test_xlsx_com_linhas_demais_e_recusado_mesmo_mentindo_a_dimensao(logado, pla
     )
 
 
+def _xlsx_com_folha_fora_do_lugar(xml: bytes, caminho: str) -> bytes:
+    """A valid workbook whose only sheet lives at `caminho`, as the workbook's
+    relationships and [Content_Types].xml say (openpyxl reads it there)."""
+    original = zipfile.ZipFile(io.BytesIO(planilha_xlsx([])))
+    saida = io.BytesIO()
+    with zipfile.ZipFile(saida, "w", zipfile.ZIP_DEFLATED) as novo:
+        for entrada in original.infolist():
+            dados = original.read(entrada)
+            if entrada.filename == "xl/worksheets/sheet1.xml":
+                novo.writestr(caminho, xml)
+                continue
+            if entrada.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                dados = dados.replace(b"/xl/worksheets/sheet1.xml", b"/" + caminho.encode())
+                dados = dados.replace(b"worksheets/sheet1.xml", b"/" + caminho.encode())
+            novo.writestr(entrada.filename, dados)
+    return saida.getvalue()
+
+
+def test_folha_fora_de_xl_worksheets_tambem_conta_linhas(logado, plano):
+    """Point 13: a 25,000-row sheet at xl/outra/folha.xml used to pass the guard."""
+    folha_honesta = _folha(25_000).replace(b'ref="A1:A2"', b'ref="A1:A25000"')
+    bomba = _xlsx_com_folha_fora_do_lugar(folha_honesta, "xl/outra/folha.xml")
+    folha = load_workbook(io.BytesIO(bomba), read_only=True).worksheets[0]
+    assert sum(1 for _linha in folha.iter_rows()) == 25_000  # what openpyxl would read
+    _recusa(logado, plano, bomba, XLSX, "passa de 20000 linhas")
+    pequena = _xlsx_com_folha_fora_do_lugar(_folha(10), "xl/outra/folha.xml")
+    assert "import_file" not in previa(logado, plano, pequena, formato=XLSX).context["form"].errors
+
+
 def test_arquivo_grande_demais_e_recusado(logado, plano):
     _recusa(logado, plano, b"a" * (10 * 1024 * 1024 + 1), CSV, "passa de 10 MB")
 
