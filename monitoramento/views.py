@@ -17,6 +17,13 @@ from django.views.decorators.http import require_POST
 
 from comum.http import aceita
 from parceiros.models import Instituicao
+from plano.indicadores import (
+    ATRASADA,
+    FORA_DO_DENOMINADOR,
+    ROTULOS,
+    SITUACOES_EXIBIDAS,
+    situacao_exibida,
+)
 from plano.models import Atividade
 
 from . import services
@@ -51,13 +58,21 @@ def _ciclo_aberto(plano_id: int) -> Ciclo | None:
     return Ciclo.objects.aberto().filter(plano_id=plano_id).first()
 
 
+# The portal's filter of "Minhas atividades": a situação as the public site
+# shows it ("atrasada" included), or the reports still due this cycle.
+PENDENTES = "pendentes"
+
+
 @login_required
 def inicio(request):
-    """Minhas atividades: each linked activity with its published situação and
-    this cycle's report state, and how many are still due."""
+    """Minhas atividades: each linked activity with its deadline and its situação
+    exactly as the public site shows it (plano.indicadores.situacao_exibida,
+    "atrasada" included), overdue ones first, this cycle's report state, and
+    how many reports are still due (the coverage rule: Atividade.esperadas)."""
     if request.user.is_staff and not request.user.e_parceiro:
         return redirect("admin:monitoramento_atualizacao_fila")
     instituicao = _instituicao(request)
+    hoje = timezone.localdate()
     ciclo = Ciclo.objects.aberto().filter(plano__slug=settings.PLANO_PADRAO).first()
     atividades = (
         Atividade.objects.do_parceiro(instituicao)
@@ -76,10 +91,34 @@ def inicio(request):
     linhas = []
     for atividade in atividades:
         relato = atividade.versoes_do_ciclo[-1] if atividade.versoes_do_ciclo else None
-        linhas.append({"atividade": atividade, "relato": relato})
-    pendentes = sum(
-        1 for linha in linhas if not linha["relato"] or linha["relato"].estado not in EM_DIA
-    )
+        valor = situacao_exibida(atividade.situacao, atividade.prazo, hoje)
+        linhas.append(
+            {
+                "atividade": atividade,
+                "relato": relato,
+                "situacao": valor,
+                "situacao_rotulo": ROTULOS[valor],
+                "deve": ciclo is not None
+                and atividade.situacao not in FORA_DO_DENOMINADOR
+                and (relato is None or relato.estado not in EM_DIA),
+            }
+        )
+    # Overdue first; otherwise the plan's order (sorted() is stable).
+    linhas.sort(key=lambda linha: linha["situacao"] != ATRASADA)
+    pendentes = sum(1 for linha in linhas if linha["deve"])
+    filtro = request.GET.get("situacao", "")
+    opcoes = [(PENDENTES, "Relatos a enviar neste ciclo")] if ciclo else []
+    opcoes += [
+        (valor, rotulo)
+        for valor, rotulo in SITUACOES_EXIBIDAS
+        if any(linha["situacao"] == valor for linha in linhas)
+    ]
+    if filtro not in dict(opcoes):
+        filtro = ""
+    elif filtro == PENDENTES:
+        linhas = [linha for linha in linhas if linha["deve"]]
+    else:
+        linhas = [linha for linha in linhas if linha["situacao"] == filtro]
     return render(
         request,
         "portal/inicio.html",
@@ -87,7 +126,10 @@ def inicio(request):
             "instituicao": instituicao,
             "ciclo": ciclo,
             "linhas": linhas,
-            "pendentes": pendentes if ciclo else 0,
+            "pendentes": pendentes,
+            "atrasadas": sum(1 for linha in linhas if linha["situacao"] == ATRASADA),
+            "filtro": filtro,
+            "opcoes": opcoes,
         },
     )
 
@@ -187,7 +229,9 @@ def relatar(request, codigo: str):
                     if enviar
                     else "Rascunho gravado. Ele só será visto pela CGETP quando for enviado.",
                 )
-                return redirect("monitoramento:atividade", codigo=atividade.codigo)
+                # A saved draft stays on its form; a sent report shows its history.
+                destino = "monitoramento:atividade" if enviar else "monitoramento:relatar"
+                return redirect(destino, codigo=atividade.codigo)
     else:
         evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
         form = RelatoForm(

@@ -131,8 +131,7 @@ def test_primeiro_rascunho_simultaneo_e_recusado(cliente_pf, pf, atividade_pf, c
 @pytest.mark.parametrize(
     ("campos", "campo", "mensagem"),
     [
-        ({"situacao": "concluida", "percentual": 80}, "percentual", "tem 100% executado"),
-        ({"situacao": "nao_iniciada", "percentual": 10}, "percentual", "tem 0% executado"),
+        ({"percentual": ""}, "percentual", "Informe o % executado"),
         ({"percentual": 101}, "percentual", "de 0 a 100"),
         ({"realizado": ""}, "realizado", "Este campo é obrigatório"),
         ({"situacao": "sem_informacao"}, "situacao", "Faça uma escolha válida"),
