@@ -198,6 +198,8 @@ def relatar(request, codigo: str):
         )
         form = RelatoForm(request.POST, instance=rascunho, evidencias=evidencias)
         if form.is_valid() and evidencias.is_valid():
+            # "Enviar à CGETP" saves the draft, then asks for a confirmation
+            # (confirmar_envio) showing exactly what will be sent.
             enviar = request.POST.get("acao") == "enviar"
             try:
                 services.gravar_relato(
@@ -208,7 +210,7 @@ def relatar(request, codigo: str):
                     revisao=form.cleaned_data["revisao"],
                     dados={campo: form.cleaned_data[campo] for campo in RelatoForm.Meta.fields},
                     evidencias=evidencias,
-                    enviar=enviar,
+                    enviar=False,
                 )
             except services.ConflitoDeEdicao:
                 form.add_error(
@@ -223,22 +225,70 @@ def relatar(request, codigo: str):
             except ValidationError as erro:
                 form.add_error(None, erro)
             else:
+                if enviar:
+                    return redirect("monitoramento:confirmar_envio", codigo=atividade.codigo)
                 messages.success(
-                    request,
-                    "Relato enviado à CGETP para validação."
-                    if enviar
-                    else "Rascunho gravado. Ele só será visto pela CGETP quando for enviado.",
+                    request, "Rascunho gravado. Ele só será visto pela CGETP quando for enviado."
                 )
-                # A saved draft stays on its form; a sent report shows its history.
-                destino = "monitoramento:atividade" if enviar else "monitoramento:relatar"
-                return redirect(destino, codigo=atividade.codigo)
+                # A saved draft stays on its form.
+                return redirect("monitoramento:relatar", codigo=atividade.codigo)
     else:
         evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
-        form = RelatoForm(
-            instance=rascunho, initial=_inicio_do_relato(atual, atividade, instituicao)
-        )
+        inicial = _inicio_do_relato(atual, atividade, instituicao)
+        contexto["copiado_de"] = inicial.pop("copiado_de", None)
+        form = RelatoForm(instance=rascunho, initial=inicial)
+        if contexto["copiado_de"]:
+            for campo in COPIADOS:
+                form.fields[campo].copiado_de = contexto["copiado_de"]
     contexto.update({"form": form, "evidencias": evidencias})
     return render(request, "portal/relatar.html", contexto)
+
+
+@aceita("GET", "POST")
+@login_required
+def confirmar_envio(request, codigo: str):
+    """The step before sending, which cannot be undone: the saved draft
+    exactly as CGETP will receive it, and one button to send it. The POST
+    carries the draft's revision: a draft changed meanwhile is not sent."""
+    atividade, instituicao = _atividade_do_parceiro(request, codigo)
+    ciclo = _ciclo_aberto(atividade.acao.objetivo.plano_id)
+    atual = (
+        Atualizacao.objects.versoes(atividade=atividade, instituicao=instituicao, ciclo=ciclo)
+        .prefetch_related("evidencias")
+        .last()
+        if ciclo
+        else None
+    )
+    if atual is None or atual.estado != Estado.RASCUNHO:
+        messages.error(request, "Não há rascunho para enviar neste ciclo.")
+        return redirect("monitoramento:relatar", codigo=atividade.codigo)
+    erro = None
+    if request.method == "POST":
+        if request.POST.get("revisao") != str(atual.revisao):
+            erro = (
+                "O rascunho foi alterado depois que esta página foi aberta. "
+                "Confira abaixo a versão gravada antes de enviar."
+            )
+        else:
+            try:
+                services.enviar_relato(atualizacao=atual, usuario=request.user)
+            except ValidationError as recusa:
+                erro = " ".join(recusa.messages)
+            except services.RelatoBloqueado as recusa:
+                erro = str(recusa)
+            else:
+                messages.success(request, "Relato enviado à CGETP para validação.")
+                return redirect("monitoramento:atividade", codigo=atividade.codigo)
+    return render(
+        request,
+        "portal/confirmar_envio.html",
+        {"atividade": atividade, "ciclo": ciclo, "atual": atual, "erro": erro},
+        status=409 if erro else 200,
+    )
+
+
+# The fields a new report copies from the institution's last published one.
+COPIADOS = ("situacao", "percentual", "restricoes")
 
 
 def _inicio_do_relato(atual, atividade, instituicao) -> dict:
@@ -249,6 +299,7 @@ def _inicio_do_relato(atual, atividade, instituicao) -> dict:
     anterior = (
         Atualizacao.objects.publicadas()
         .filter(atividade=atividade, instituicao=instituicao)
+        .select_related("ciclo")
         .order_by("-ciclo__inicio", "-versao")
         .first()
     )
@@ -256,6 +307,7 @@ def _inicio_do_relato(atual, atividade, instituicao) -> dict:
         return {"revisao": 0}
     return {
         "revisao": 0,
+        "copiado_de": anterior.ciclo.codigo,
         "situacao": anterior.situacao,
         "percentual": anterior.percentual,
         "restricoes": anterior.restricoes,

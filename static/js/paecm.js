@@ -38,6 +38,13 @@
 
   aplicar(lerEscolha());
 
+  // A form with errors: focus moves to its error summary, which the page
+  // title also announces ("Erro: …").
+  document.addEventListener("DOMContentLoaded", function () {
+    var resumo = document.getElementById("resumo-de-erros");
+    if (resumo) resumo.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var botao = document.getElementById("alternar-contraste");
     if (!botao) return;

@@ -77,6 +77,10 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     page.get_by_role("button", name="Enviar à CGETP").click()
     assert page.locator("#id_realizado_error").is_visible()
     assert page.get_by_label("% executado").input_value() == "60"
+    # One error summary, focused, and the title says so.
+    assert page.title().startswith("Erro: ")
+    assert page.evaluate("document.activeElement.id") == "resumo-de-erros"
+    assert "O que foi feito no período" in page.locator("#resumo-de-erros").inner_text()
     sem_violacoes(page)
 
     page.get_by_label("O que foi feito no período").fill("Curso para 30 agentes em Foz.")
@@ -86,6 +90,12 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
         files=[{"name": "presenca.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     page.get_by_role("button", name="Enviar à CGETP").click()
+    # A confirmation shows exactly what will be sent.
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/enviar/")
+    assert "Curso para 30 agentes em Foz." in page.content()
+    assert "Lista de presença" in page.content()
+    sem_violacoes(page)
+    page.get_by_role("button", name="Confirmar o envio à CGETP").click()
     page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
     assert "Relato enviado à CGETP para validação." in page.content()
     sem_violacoes(page)
@@ -113,6 +123,8 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
         "Curso para 30 agentes em Foz, de 10 a 12 de março."
     )
     page.get_by_role("button", name="Enviar à CGETP").click()
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/enviar/")
+    page.get_by_role("button", name="Confirmar o envio à CGETP").click()
     page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
     assert page.get_by_text("Versão 2").is_visible()
     assert page.get_by_text("Versão 1").is_visible()

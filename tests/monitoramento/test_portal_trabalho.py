@@ -16,7 +16,7 @@ from plano.indicadores import Situacao
 from plano.models import Atividade, Vinculo
 from tests import factories
 
-from .conftest import com_evidencia, dados_do_relato
+from .conftest import com_evidencia, confirmar_envio, dados_do_relato
 
 URL = "/portal/atividades/2.1.1/relatar/"
 
@@ -52,9 +52,56 @@ def test_gravar_rascunho_fica_no_formulario(cliente_pf):
     assert 'value="enviar"' in pagina  # the send button is right there
 
 
-def test_enviar_mostra_o_historico(cliente_pf):
+def test_enviar_pede_confirmacao_mostrando_o_que_vai(cliente_pf, mailoutbox, validador):
     resposta = cliente_pf.post(URL, com_evidencia(dados_do_relato(acao="enviar")))
+    assert resposta["Location"] == "/portal/atividades/2.1.1/enviar/"
+    relato = Atualizacao.objects.get()
+    assert relato.estado == Atualizacao.Estado.RASCUNHO  # not sent yet
+    pagina = cliente_pf.get("/portal/atividades/2.1.1/enviar/").content.decode()
+    assert "Capacitamos 30 servidores em Foz do Iguaçu." in pagina
+    assert "Relatório da capacitação" in pagina
+    assert "Confirmar o envio à CGETP" in pagina
+    # A stale confirmation (the draft changed since) sends nothing.
+    resposta = cliente_pf.post("/portal/atividades/2.1.1/enviar/", {"revisao": 99})
+    assert resposta.status_code == 409
+    assert resposta.content.decode().count("<title>Erro: ") == 1
+    relato.refresh_from_db()
+    assert relato.estado == Atualizacao.Estado.RASCUNHO
+    resposta = confirmar_envio(cliente_pf)
     assert resposta["Location"] == "/portal/atividades/2.1.1/"
+    relato.refresh_from_db()
+    assert relato.estado == Atualizacao.Estado.ENVIADA
+
+
+def test_confirmacao_sem_rascunho_volta_ao_formulario(cliente_pf):
+    resposta = cliente_pf.get("/portal/atividades/2.1.1/enviar/")
+    assert resposta["Location"] == URL
+
+
+def test_erros_num_resumo_com_titulo_erro(cliente_pf):
+    dados = dados_do_relato(realizado="")
+    dados.update({"evidencias-0-titulo": "Ata", "evidencias-0-url": "ftp://x"})
+    html = cliente_pf.post(URL, dados).content.decode()
+    assert "<title>Erro: Relato da atividade 2.1.1" in html
+    resumo = html.split('id="resumo-de-erros"')[1].split("</ul>")[0]
+    assert '<a href="#id_realizado">' in resumo
+    assert '<a href="#id_evidencias-0-url">Evidência 1, link:' in resumo
+    assert html.count('id="resumo-de-erros"') == 1
+
+
+def test_valores_copiados_do_ultimo_relato_sao_marcados(cliente_pf, parceiro_pf, pf, plano):
+    anterior = factories.criar_ciclo(plano=plano, codigo="2025.2")
+    factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="2.1.1"),
+        instituicao=pf,
+        ciclo=anterior,
+        autor=parceiro_pf,
+        estado=Atualizacao.Estado.PUBLICADA,
+        percentual=30,
+    )
+    html = cliente_pf.get(URL).content.decode()
+    assert "copiados do relato de 2025.2" in html
+    assert html.count("Copiado do relato de 2025.2.") == 3
 
 
 @pytest.mark.parametrize("modelo", [Ciclo, Atualizacao, Evidencia, Lembrete])
