@@ -56,9 +56,12 @@ def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
 def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     from monitoramento.demo import carregar_demo
 
+    from monitoramento.models import Ciclo
+
     carregar_demo()
+    primeiro = Ciclo.objects.order_by("inicio").first()
     paginas = {}
-    for url in PAGINAS:
+    for url in [*PAGINAS, f"/?ciclo={primeiro.codigo}"]:
         resposta = client.get(url)
         assert resposta.status_code == 200, url
         paginas[url] = resposta.content.decode()
