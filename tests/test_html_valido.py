@@ -55,7 +55,6 @@ def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
 @pytest.mark.django_db
 def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     from monitoramento.demo import carregar_demo
-
     from monitoramento.models import Ciclo
 
     carregar_demo()
