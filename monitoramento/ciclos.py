@@ -9,15 +9,15 @@ Definitions (the methodology page states them, from DEFINICOES below):
   the view of X; `PlanoNoCiclo.corrigido_em` says when the latest one was.
 - Lateness is judged on the evaluation date (the end of X's period,
   Ciclo.fim; today for a cycle still open or not yet ended), against the
-  deadline in force on that date (prazos_em_vigor).
+  deadline in force on that date (plano.historico.prazos_nas_datas).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
 
+from plano.historico import prazos_nas_datas
 from plano.indicadores import Situacao, situacao_exibida
 from plano.models import Atividade, Objetivo, Plano
 
@@ -52,49 +52,6 @@ def _dia(momento: datetime) -> date:
 
 
 @dataclass(frozen=True)
-class Prazos:
-    """An activity's deadlines as history records them."""
-
-    em_vigor: date | None
-    original: date | None
-
-
-def prazos_em_vigor(plano_id: int, data: date, atuais: dict[int, date | None]) -> dict[int, Prazos]:
-    """Each activity's deadline in force on `data` and its original deadline
-    (the first non-empty one), from the activities' history (one query).
-
-    `atuais` maps each activity to its current deadline, used where history
-    records nothing. Setting a first deadline (empty -> date) is not a change:
-    the original deadline holds from the start."""
-    registros = defaultdict(list)
-    for pk, prazo, quando in (
-        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "prazo", "history_date")
-        .iterator()
-    ):
-        registros[pk].append((prazo, _dia(quando)))
-    resultado = {}
-    for pk, atual in atuais.items():
-        historia = registros.get(pk)
-        if not historia:
-            resultado[pk] = Prazos(atual, atual)
-            continue
-        original = next((p for p, _ in historia if p is not None), None)
-        ate_a_data = [p for p, quando in historia if quando <= data]
-        definido = any(p is not None for p in ate_a_data)
-        em_vigor = ate_a_data[-1] if definido else original
-        resultado[pk] = Prazos(em_vigor, original)
-    return resultado
-
-
-def prazos_originais(plano_id: int, atuais: dict[int, date | None]) -> dict[int, date | None]:
-    """Each activity's original deadline (one query)."""
-    hoje = timezone.localdate()
-    return {pk: p.original for pk, p in prazos_em_vigor(plano_id, hoje, atuais).items()}
-
-
-@dataclass(frozen=True)
 class SituacaoNoCiclo:
     situacao: str  # stored code, "sem_informacao" without a published report
     percentual: int | None
@@ -111,43 +68,68 @@ class PlanoNoCiclo:
     corrigido_em: datetime | None = None  # latest correction published after the close
 
 
-def plano_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None) -> PlanoNoCiclo:
-    """The plan at the close of `ciclo`, for the given activities (objects or
-    dicts with pk and prazo): two queries, the published reports up to the
-    cycle and the deadlines' history."""
-    data = data_de_avaliacao(ciclo, hoje)
+def serie_do_plano(
+    ciclos: list[Ciclo], atividades, hoje: date | None = None
+) -> dict[int, PlanoNoCiclo]:
+    """The plan at the close of each of `ciclos` (of one plan), keyed by cycle
+    id, for the given activities (objects, or dicts with pk and prazo). Two
+    queries whatever the number of cycles: the published reports up to the
+    latest cycle, and the deadlines' history."""
+    if not ciclos:
+        return {}
+    ciclos = sorted(ciclos, key=lambda c: c.inicio)
+    plano_id = ciclos[0].plano_id
     atuais = {}
     for atividade in atividades:
         if isinstance(atividade, dict):
             atuais[atividade["pk"]] = atividade["prazo"]
         else:
             atuais[atividade.pk] = atividade.prazo
-    ultimos, no_ciclo, corrigido_em = {}, set(), None
-    for atividade_id, ciclo_id, situacao, percentual, validado_em in (
+    datas = {c.pk: data_de_avaliacao(c, hoje) for c in ciclos}
+    visoes = {c.pk: PlanoNoCiclo(ciclo=c, data=datas[c.pk]) for c in ciclos}
+    # Reports in publication order (cycle, then validation); each cycle's view
+    # keeps, per activity, the last one of a cycle up to its own.
+    ultimos = {c.pk: {} for c in ciclos}
+    no_ciclo = {c.pk: set() for c in ciclos}
+    for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
         Atualizacao.objects.publicadas()
-        .filter(ciclo__plano_id=ciclo.plano_id, ciclo__inicio__lte=ciclo.inicio)
+        .filter(ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio)
         .em_ordem_de_publicacao()
-        .values_list("atividade_id", "ciclo_id", "situacao", "percentual", "validado_em")
+        .values_list(
+            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "validado_em"
+        )
         .iterator()
     ):
-        ultimos[atividade_id] = (situacao, percentual)
-        if ciclo_id == ciclo.pk:
-            no_ciclo.add(atividade_id)
-        if validado_em and _dia(validado_em) > ciclo.encerramento and data == ciclo.fim:
-            corrigido_em = max(corrigido_em or validado_em, validado_em)
-    prazos = prazos_em_vigor(ciclo.plano_id, data, atuais)
-    resultado = PlanoNoCiclo(ciclo=ciclo, data=data, corrigido_em=corrigido_em)
-    for pk in atuais:
-        situacao, percentual = ultimos.get(pk, (Situacao.SEM_INFORMACAO, None))
-        prazo = prazos[pk].em_vigor
-        resultado.situacoes[pk] = SituacaoNoCiclo(
-            situacao,
-            percentual,
-            situacao_exibida(situacao, prazo, data),
-            prazo,
-            pk in no_ciclo,
-        )
-    return resultado
+        if atividade_id not in atuais:
+            continue
+        for c in ciclos:
+            if inicio > c.inicio:
+                continue
+            ultimos[c.pk][atividade_id] = (situacao, percentual)
+            if ciclo_id == c.pk:
+                no_ciclo[c.pk].add(atividade_id)
+            visao = visoes[c.pk]
+            if validado_em and _dia(validado_em) > c.encerramento and visao.data == c.fim:
+                visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)
+    prazos = prazos_nas_datas(plano_id, sorted(set(datas.values())), atuais)
+    for c in ciclos:
+        visao = visoes[c.pk]
+        for pk in atuais:
+            situacao, percentual = ultimos[c.pk].get(pk, (Situacao.SEM_INFORMACAO, None))
+            prazo = prazos[visao.data][pk].em_vigor
+            visao.situacoes[pk] = SituacaoNoCiclo(
+                situacao,
+                percentual,
+                situacao_exibida(situacao, prazo, visao.data),
+                prazo,
+                pk in no_ciclo[c.pk],
+            )
+    return visoes
+
+
+def plano_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None) -> PlanoNoCiclo:
+    """The plan at the close of `ciclo` (serie_do_plano for one cycle; two queries)."""
+    return serie_do_plano([ciclo], atividades, hoje)[ciclo.pk]
 
 
 def situacoes_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None):

@@ -21,7 +21,7 @@ from monitoramento.ciclos import ciclos_para_escolha, resumo_no_ciclo
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
 from plano import indicadores
-from plano.historico import alteracoes_de_texto
+from plano.historico import alteracoes_de_texto, prazos_alterados
 from plano.indicadores import Item, Situacao
 from plano.views import plano_padrao
 
@@ -47,7 +47,8 @@ def painel(request):
     # %, weight and deadline; with ?ciclo= (monitoramento.ciclos.resumo_no_ciclo):
     # 3. objectives, 4. activities, 5. reports up to the cycle, 6. deadlines'
     # history; then 4-5 (7-8). the cycle's coverage, overall and per
-    # institution; 6 (9). the latest published reports (of the cycle).
+    # institution; 6 (9). the latest published reports (of the cycle);
+    # 7 (10). how many deadlines changed (the activities' history).
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
@@ -83,6 +84,7 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         "geral": geral,
         "objetivos": objetivos,
         "sem_relato": geral.por_situacao[Situacao.SEM_INFORMACAO],
+        "prazos_alterados": prazos_alterados(plano),
         "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, data),
         "ciclo": ciclo,
         "ciclos": ciclos,

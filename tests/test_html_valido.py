@@ -60,7 +60,8 @@ def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     carregar_demo()
     primeiro = Ciclo.objects.order_by("inicio").first()
     paginas = {}
-    for url in [*PAGINAS, f"/?ciclo={primeiro.codigo}"]:
+    novas = [f"/?ciclo={primeiro.codigo}", f"/plano/1.1.1/?ciclo={primeiro.codigo}"]
+    for url in [*PAGINAS, *novas, "/plano/alteracoes/"]:
         resposta = client.get(url)
         assert resposta.status_code == 200, url
         paginas[url] = resposta.content.decode()

@@ -179,3 +179,25 @@ def test_seletor_de_ciclo_mostra_o_fechamento_sem_javascript(
     if javascript:
         sem_violacoes(page)
     contexto.close()
+
+
+@pytest.mark.parametrize("url", ["/plano/1.1.1/", "/plano/alteracoes/", "/plano/1.1.1/?ciclo="])
+def test_paginas_de_ciclos_e_alteracoes_sem_violacoes_e_em_360px(
+    live_server, page, demo, sem_violacoes, url
+):
+    from monitoramento.models import Ciclo
+
+    if url.endswith("="):
+        url += Ciclo.objects.order_by("inicio").first().codigo
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    sem_violacoes(page)
+    # In high contrast the chart keeps its points and the table its numbers.
+    if url.startswith("/plano/1.1.1/"):
+        page.emulate_media(forced_colors="active")
+        ponto = page.locator("svg.grafico-linha circle.ponto").first
+        assert ponto.evaluate("e => getComputedStyle(e).fill") != "none"
+        page.emulate_media(forced_colors="none", media="print")
+        assert page.locator("#tabela-por-ciclo").is_visible()
+        assert ponto.evaluate("e => getComputedStyle(e).fill") in ("rgb(0, 0, 0)", "#000")

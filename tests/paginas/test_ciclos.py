@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitoramento.ciclos import plano_no_ciclo, prazos_em_vigor
+from monitoramento.ciclos import plano_no_ciclo
 from monitoramento.demo import carregar_demo
 from monitoramento.models import Ciclo
+from plano.historico import prazos_em_vigor
 from plano.indicadores import ATRASADA, Situacao
 from plano.models import Atividade
 from tests import factories
@@ -95,8 +96,9 @@ def test_painel_de_um_ciclo_custa_as_mesmas_consultas_em_qualquer_tamanho(client
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/?ciclo={codigo}").status_code == 200
     # version; cycles; objectives; activities; reports up to the cycle;
-    # deadlines' history; coverage x2; the cycle's latest reports.
-    assert len(ctx.captured_queries) == 9
+    # deadlines' history; coverage x2; the cycle's latest reports; how many
+    # deadlines changed.
+    assert len(ctx.captured_queries) == 10
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"/?ciclo={codigo}")
     assert len(ctx.captured_queries) == 1
@@ -155,3 +157,27 @@ def test_atraso_no_fechamento_usa_o_prazo_em_vigor_e_nao_o_atual(plano, pf):
     aberto = factories.criar_ciclo(plano=plano, codigo="2027.1", aberto=True)
     assert plano_no_ciclo(aberto, [atividade]).data == timezone.localdate()
     assert timedelta(0) <= timezone.localdate() - aberto.abertura
+
+
+def test_pagina_da_atividade_no_fechamento_de_um_ciclo_e_a_serie_por_ciclo(client, demo):
+    primeiro, segundo, aberto = ciclos_da_demo(demo)
+    atual = client.get("/plano/1.1.1/").content.decode()
+    antigo = client.get(f"/plano/1.1.1/?ciclo={primeiro.codigo}").content.decode()
+    assert f"no fechamento do ciclo {primeiro.codigo}</strong>" in antigo
+    assert "<dt>% executado</dt><dd>20%</dd>" in antigo
+    assert "<dt>% executado</dt><dd>60%</dd>" in atual
+    # The series: 20 → 45 → 60 %, as a chart and as a table.
+    tabela = atual[atual.index('id="tabela-por-ciclo"') :]
+    tabela = tabela[: tabela.index("</table>")]
+    for codigo, p in ((primeiro.codigo, 20), (segundo.codigo, 45), (aberto.codigo, 60)):
+        assert f">{codigo}</a></th>" in tabela
+        assert f'<td class="numero">{p}%</td>' in tabela
+    assert atual.count('<circle class="ponto"') == 3
+    assert client.get("/plano/1.1.1/?ciclo=1999.1").status_code == 404
+
+
+def test_painel_conta_os_prazos_alterados_e_leva_a_lista(client, demo):
+    html = client.get("/").content.decode()
+    # The demo moves 1.1.1's deadline, with its reason.
+    assert "1 atividade teve o prazo alterado desde a publicação do plano." in html
+    assert '<a href="/plano/alteracoes/">' in html
