@@ -198,6 +198,7 @@ def test_planilha_tem_folha_sobre_depois_dos_dados_e_formatos_brasileiros(client
     assert livro.sheetnames == ["atividades", "Sobre"]
     sobre = {linha[0].value: linha[1].value for linha in livro["Sobre"].iter_rows()}
     assert sobre["Endereço"] == f"http://testserver{url}"
+    assert sobre["Página"] == "http://testserver/plano/?objetivo=1&situacao=em_andamento"
     assert "Objetivo específico: 1" in sobre["Filtros aplicados"]
     assert "Situação: Em andamento" in sobre["Filtros aplicados"]
     assert "Creative Commons" in sobre["Licença"] and "CGETP" in sobre["Fonte"]
@@ -294,3 +295,36 @@ def test_linhas_de_demonstracao_marcadas_enquanto_a_demo_esta_carregada(client, 
     assert {i["demonstracao"] for i in ler("instituicoes")} == {"false"}
     atividades = {a["atividade_codigo"]: a["demonstracao"] for a in ler("atividades")}
     assert atividades["1.1.1"] == "true" and atividades["4.6.2"] == "false"
+
+
+def test_endereco_antigo_da_instituicao_com_sigla_redireciona(client, historico):
+    for antigo in ("PF", "Pf"):
+        resposta = client.get(f"/parceiros/{antigo}/")
+        assert resposta.status_code == 301
+        assert resposta["Location"] == "/parceiros/pf/"
+    assert client.get("/parceiros/pf/").status_code == 200
+    assert client.get("/parceiros/nada/").status_code == 404
+
+
+@pytest.mark.parametrize("fator", [1, 10])
+def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    factories.ampliar_plano(plano=historico["ciclos"][0].plano, fator=fator)
+    baixar(client, "/dados/ciclos.csv")  # warm the demo-flag cache, as in steady state
+
+    def consultas(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        return len(ctx.captured_queries)
+
+    assert consultas("/robots.txt") == 0
+    # 1. the plan's version; 2. objectives; 3. actions; 4. activities; 5. institutions
+    assert consultas("/sitemap.xml") == 5
+    # 1. the plan's version; then, per data set and format, its rows (atividades:
+    # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one) x 4
+    pacote = consultas("/dados/datapackage.json")
+    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * 7
