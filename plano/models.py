@@ -22,8 +22,10 @@ def historico() -> HistoricalRecords:
 def partes_do_codigo(codigo: str) -> list[int] | None:
     """'2.3.1' -> [2, 3, 1]; None for anything that is not a plan code."""
     partes = codigo.strip().strip(".").split(".")
+    # isascii: "²".isdigit() is true, yet int() refuses it; a part of a plan
+    # code has a few digits (a huge one made int() raise).
     if not 1 <= len(partes) <= 3 or not all(
-        p.isascii() and p.isdigit() and int(p) > 0 for p in partes
+        p.isascii() and p.isdigit() and len(p) <= 6 and int(p) > 0 for p in partes
     ):
         return None
     return [int(p) for p in partes]
