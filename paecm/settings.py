@@ -131,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["parceiros.auth.BackendComLimite"]
 
 LANGUAGE_CODE = "pt-br"
+# Project translations of library strings their catalogues lack (locale/).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True
