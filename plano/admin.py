@@ -15,38 +15,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
-from simple_history.admin import SimpleHistoryAdmin
+
+from comum.admin import HistoricoAdmin, SomenteLeitura
 
 from .importacao import TAMANHO_MAXIMO, verificar_planilha
 from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
 from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
-
-
-class HistoricoAdmin(SimpleHistoryAdmin):
-    """Every change can be read from the object's "Histórico" page, and the
-    history cannot be changed from it: no revert, no edit of past versions."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class SomenteLeitura:
-    """An admin (or inline) that lists and shows, and never adds, changes or deletes."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Items -----------------------------------------------------------------------
 
