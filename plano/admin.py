@@ -5,9 +5,12 @@ import hashlib
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -22,9 +25,43 @@ from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
 from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
 
 
-class HistoricoAdmin(SimpleHistoryAdmin):
+class AutocompleteSeguro(AutocompleteSelect):
+    """Django's autocomplete widget filters the database with the submitted
+    value as it is: "abc" or a huge number for an integer key was a 500 when a
+    refused form was shown again. Values that are no valid choice are dropped
+    (the form's own error names them)."""
+
+    def optgroups(self, name, value, attr=None):
+        campo = self.choices.field
+
+        def valido(valor) -> bool:
+            try:
+                campo.to_python(valor)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if valido(v)], attr)
+
+
+class ComAutocompleteSeguro:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = AutocompleteSeguro(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class HistoricoAdmin(ComAutocompleteSeguro, SimpleHistoryAdmin):
     """Every change can be read from the object's "Histórico" page, and the
     history cannot be changed from it: no revert, no edit of past versions."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The library casts the id unchecked: "abc" was a 500.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -32,6 +69,12 @@ class HistoricoAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
+        # The library casts both ids unchecked: a hostile one was a 500.
+        versao = str(version_id)
+        if not (versao.isascii() and versao.isdigit() and len(versao) < 19):
+            raise Http404
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -90,7 +133,31 @@ class AcaoForm(ItemDoPlanoForm):
 
 
 class AtividadeForm(ItemDoPlanoForm):
+    """A changed deadline needs its reason, which the public change log shows
+    (plano.historico). Setting a first deadline is not a change."""
+
     campo_pai = "acao"
+    motivo = forms.CharField(
+        label="Motivo da alteração",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obrigatório ao mudar um prazo já definido; publicado na lista de "
+        "alterações do plano, em nome da CGETP.",
+    )
+
+    def clean(self):
+        dados = super().clean()
+        motivo = (dados.get("motivo") or "").strip()
+        if (
+            self.instance.pk
+            and "prazo" in self.changed_data
+            and self.initial.get("prazo") is not None
+            and not motivo
+        ):
+            self.add_error("motivo", "Informe o motivo da mudança de prazo: ele será publicado.")
+        if motivo:
+            self.instance._change_reason = motivo
+        return dados
 
 
 class AcaoInline(admin.TabularInline):
@@ -105,13 +172,13 @@ class AcaoInline(admin.TabularInline):
 class AtividadeInline(admin.TabularInline):
     model = Atividade
     form = AtividadeForm
-    fields = ["numero", "codigo", "texto", "prazo", "peso"]
+    fields = ["numero", "codigo", "texto", "prazo", "peso", "motivo"]
     readonly_fields = ["codigo"]
     extra = 0
     show_change_link = True
 
 
-class VinculoInline(admin.TabularInline):
+class VinculoInline(ComAutocompleteSeguro, admin.TabularInline):
     model = Vinculo
     fields = ["instituicao", "papel"]
     autocomplete_fields = ["instituicao"]
@@ -208,6 +275,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
         "codigo",
         "texto",
         "prazo",
+        "motivo",
         "peso",
         "links",
         "situacao",
