@@ -19,7 +19,7 @@ from comum.celulas import celula
 from comum.enderecos import absoluto
 from monitoramento.demo import VINCULOS_DEMO
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
-from paecm.context_processors import demo_carregada
+from parceiros.demo import demo_carregada
 from parceiros.models import Instituicao
 from plano.historico import CAMPOS as CAMPOS_ALTERADOS
 from plano.historico import alteracoes_do_plano
