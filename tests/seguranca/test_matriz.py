@@ -195,7 +195,7 @@ MATRIZ: dict[str, str] = {
     "admin/monitoramento/lembrete/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
-    "admin/^(?P<app_label>auth|plano|parceiros|monitoramento)/$": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/^(?P<app_label>auth|monitoramento|parceiros|plano)/$": "302 302 302 200 200 | 302 302 302 200 200",
     "admin/(?P<url>.*)$": "302 302 302 404 404 | 302 302 302 404 404",
     "plano/": "200 200 200 200 200 | 405 405 405 405 405",
     "plano/alteracoes/": "200 200 200 200 200 | 405 405 405 405 405",
