@@ -15,7 +15,7 @@ import os
 import pytest
 from django.test import Client
 
-from .rotas import cenario, endereco, rotas
+from .rotas import Cliente, cenario, endereco, rotas
 
 PERSONAS = ("anonimo", "outra", "propria", "equipe", "validador")
 # Pages anybody may open logged out.
@@ -30,15 +30,15 @@ PUBLICAS_NO_PORTAL = {
 
 
 def entrar(cliente: Client, usuario) -> None:
-    """Log a persona in as the suite's tests do (the MFA helper, once staff
-    need it, goes here)."""
+    """Log a persona in as the suite's tests do (Cliente passes the second
+    factor for staff once it exists, see rotas.py)."""
     if usuario is not None:
         cliente.force_login(usuario)
 
 
 def medir(objetos, usuarios) -> dict[str, str]:
     resultado = {}
-    clientes = {p: Client() for p in PERSONAS}
+    clientes = {p: Cliente() for p in PERSONAS}
     for rota in rotas():
         url = endereco(rota, objetos)
         codigos = []
