@@ -2,6 +2,7 @@
 privacidade) and the error pages."""
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache
@@ -9,17 +10,18 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comum.enderecos import origem
 from dados.versao import plano_com_versao
+from monitoramento.ciclos import ciclos_para_escolha, resumo_no_ciclo
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
-from monitoramento.models import Atualizacao, Ciclo
+from monitoramento.models import Atualizacao
 from plano import indicadores
-from plano.historico import alteracoes_de_texto
+from plano.historico import alteracoes_de_texto, prazos_alterados
 from plano.indicadores import Item, Situacao
 from plano.views import plano_padrao
 
@@ -33,39 +35,65 @@ PAINEL_EM_CACHE_SEGUNDOS = 300
 TEXTOS_DO_PLANO = settings.BASE_DIR / "fixtures" / "sobre_i_paecm.json"
 
 
+CODIGO_DE_CICLO = re.compile(r"^[0-9A-Za-z._-]{1,10}$")
+
+
 def painel(request):
     # Queries: 1. the plan with its data version (dados.versao). The painel's
-    # numbers depend only on the public data and on the date, so their HTML is
-    # kept in the "paginas" cache under both; on a miss, 2. activities grouped
-    # by objective, situação, %, weight and deadline; 3. the current cycle;
-    # 4-5. its coverage, overall and per institution; 6. the latest published
-    # reports.
+    # numbers depend only on the public data, on the date and on ?ciclo=, so
+    # their HTML is kept in the "paginas" cache under all three; on a miss,
+    # 2. the cycles opened so far (the selector; the first is the current one);
+    # then for the current state: 3. activities grouped by objective, situação,
+    # %, weight and deadline; with ?ciclo= (monitoramento.ciclos.resumo_no_ciclo):
+    # 3. objectives, 4. activities, 5. reports up to the cycle, 6. deadlines'
+    # history; then 4-5 (7-8). the cycle's coverage, overall and per
+    # institution; 6 (9). the latest published reports (of the cycle);
+    # 7 (10). how many deadlines changed (the activities' history).
     hoje = timezone.localdate()
+    codigo = request.GET.get("ciclo", "").strip()
+    if codigo and not CODIGO_DE_CICLO.match(codigo):
+        raise Http404("Ciclo não encontrado.")
     plano = plano_com_versao()
     versao = plano.ultima_alteracao.isoformat() if plano.ultima_alteracao else "-"
-    chave = f"painel:{plano.pk}:{versao}:{hoje.isoformat()}"
+    chave = f"painel:{plano.pk}:{versao}:{hoje.isoformat()}:{codigo}"
     conteudo = caches["paginas"].get(chave)
     if conteudo is None:
-        conteudo = render_to_string("paginas/_painel.html", _numeros_do_painel(plano, hoje))
+        conteudo = render_to_string("paginas/_painel.html", _numeros_do_painel(plano, hoje, codigo))
         caches["paginas"].set(chave, conteudo, PAINEL_EM_CACHE_SEGUNDOS)
     return render(request, "painel.html", {"plano": plano, "conteudo": conteudo})
 
 
-def _numeros_do_painel(plano, hoje) -> dict:
-    geral, objetivos = resumo_do_plano(plano, hoje)
-    ciclo = Ciclo.objects.atual(plano, hoje)
-    ultimos = list(Atualizacao.objects.recentes_do_plano(plano)[:ULTIMOS_RELATOS])
+def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
+    ciclos = ciclos_para_escolha(plano, hoje)
+    visao = None
+    if codigo:
+        ciclo = next((c for c in ciclos if c.codigo == codigo), None)
+        if ciclo is None:
+            raise Http404("Ciclo não encontrado.")
+        geral, objetivos, visao = resumo_no_ciclo(plano, ciclo, hoje)
+        ultimos = Atualizacao.objects.recentes_do_plano(plano).filter(ciclo=ciclo)
+        data = visao.data
+    else:
+        ciclo = ciclos[0] if ciclos else None
+        geral, objetivos = resumo_do_plano(plano, hoje)
+        ultimos = Atualizacao.objects.recentes_do_plano(plano)
+        data = hoje
+    ultimos = list(ultimos[:ULTIMOS_RELATOS])
     return {
         "plano": plano,
         "geral": geral,
         "objetivos": objetivos,
-        "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+        "sem_relato": geral.por_situacao[Situacao.SEM_INFORMACAO],
+        "prazos_alterados": prazos_alterados(plano),
+        "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, data),
         "ciclo": ciclo,
+        "ciclos": ciclos,
+        "visao": visao,
         "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
         "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
         "ultimos_relatos": ultimos,
         "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
-        "hoje": hoje,
+        "hoje": data,
     }
 
 

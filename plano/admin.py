@@ -133,7 +133,31 @@ class AcaoForm(ItemDoPlanoForm):
 
 
 class AtividadeForm(ItemDoPlanoForm):
+    """A changed deadline needs its reason, which the public change log shows
+    (plano.historico). Setting a first deadline is not a change."""
+
     campo_pai = "acao"
+    motivo = forms.CharField(
+        label="Motivo da alteração",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obrigatório ao mudar um prazo já definido; publicado na lista de "
+        "alterações do plano, em nome da CGETP.",
+    )
+
+    def clean(self):
+        dados = super().clean()
+        motivo = (dados.get("motivo") or "").strip()
+        if (
+            self.instance.pk
+            and "prazo" in self.changed_data
+            and self.initial.get("prazo") is not None
+            and not motivo
+        ):
+            self.add_error("motivo", "Informe o motivo da mudança de prazo: ele será publicado.")
+        if motivo:
+            self.instance._change_reason = motivo
+        return dados
 
 
 class AcaoInline(admin.TabularInline):
@@ -148,7 +172,7 @@ class AcaoInline(admin.TabularInline):
 class AtividadeInline(admin.TabularInline):
     model = Atividade
     form = AtividadeForm
-    fields = ["numero", "codigo", "texto", "prazo", "peso"]
+    fields = ["numero", "codigo", "texto", "prazo", "peso", "motivo"]
     readonly_fields = ["codigo"]
     extra = 0
     show_change_link = True
@@ -251,6 +275,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
         "codigo",
         "texto",
         "prazo",
+        "motivo",
         "peso",
         "links",
         "situacao",

@@ -6,5 +6,6 @@ app_name = "plano"
 
 urlpatterns = [
     path("plano/", views.plano, name="plano"),
+    path("plano/alteracoes/", views.alteracoes, name="alteracoes"),
     path("plano/<str:codigo>/", views.item, name="item"),
 ]

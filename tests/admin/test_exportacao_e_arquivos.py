@@ -53,7 +53,11 @@ def test_xlsx_guarda_textos_perigosos_como_texto_e_numeros_como_numeros(
         "Parceiras",
         "Prazo",
         "Peso",
+        "Motivo",
     ]
+    # The reason column is always exported empty: re-importing the file
+    # never reuses an old reason.
+    assert {linha[7].value for linha in folha.iter_rows(min_row=2)} <= {None, ""}
     linhas = {linha[0].value: linha for linha in folha.iter_rows(min_row=2)}
     for codigo, texto in PERIGOSOS.items():
         celula = linhas[codigo][1]
