@@ -198,11 +198,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development; EMAIL_URL=smtp://user:password@host:port for real mail.
+# Console in development (or EMAIL_URL=console://); EMAIL_URL=smtp://user:password@host:port
+# for real mail.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 if not DEBUG:
     required("EMAIL_URL")
-if env("EMAIL_URL"):
+if env("EMAIL_URL") == "console://":
+    pass  # the console backend above, e.g. for production-like local runs
+elif env("EMAIL_URL"):
     from urllib.parse import unquote, urlparse
 
     _mail = urlparse(env("EMAIL_URL"))

@@ -207,6 +207,7 @@ MATRIZ: dict[str, str] = {
     "dados/dados-abertos.zip": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/<slug:nome>.<str:formato>": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/": "200 200 200 200 200 | 405 405 405 405 405",
+    "dados/feeds/alteracoes/": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/objetivo/<str:codigo>/": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/instituicao/<slug:slug>/": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/atividade/<str:codigo>/": "200 200 200 200 200 | 405 405 405 405 405",
