@@ -42,7 +42,12 @@ def rotas() -> list[Rota]:
                 yield from percorrer(padrao.url_patterns, prefixo + str(padrao.pattern), nome)
             elif isinstance(padrao, URLPattern):
                 nome = f"{espaco}{padrao.name}" if padrao.name else None
-                yield Rota(prefixo + str(padrao.pattern), nome)
+                # The admin's app-list route spells the apps in registration
+                # order: one key whatever that order is.
+                rota = re.sub(
+                    r"\(\?P<app_label>[^)]*\)", "(?P<app_label>…)", prefixo + str(padrao.pattern)
+                )
+                yield Rota(rota, nome)
 
     return list(percorrer(get_resolver().url_patterns))
 
