@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from plano.admin import HistoricoAdmin, SomenteLeitura
+from comum.admin import HistoricoAdmin, SomenteLeitura
 
 from . import services
 from .forms import CorrecaoForm, DevolucaoForm

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from paecm.context_processors import DEMO_CACHE_KEY
+from parceiros.demo import DEMO_CACHE_KEY
 from parceiros.models import Instituicao, Usuario
 from plano.indicadores import Situacao
 from plano.models import Atividade, Plano, Vinculo

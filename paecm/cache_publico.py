@@ -52,7 +52,7 @@ def versao_do_banco() -> str:
     from django.http import Http404
 
     from dados.versao import plano_com_versao
-    from paecm.context_processors import demo_carregada
+    from parceiros.demo import demo_carregada
 
     try:
         plano = plano_com_versao()
@@ -96,7 +96,7 @@ class Versao:
     def mudou(self) -> None:
         """A public change committed: a new shared token, seen at once here
         and within CACHE_PUBLICO_TOKEN_SEGUNDOS by every other process."""
-        from paecm.context_processors import DEMO_CACHE_KEY
+        from parceiros.demo import DEMO_CACHE_KEY
 
         token = uuid.uuid4().hex
         cache.set(CHAVE_DO_TOKEN, token, None)
@@ -358,7 +358,11 @@ class CachePublico:
         return self.aplicacao(environ, iniciar)
 
     def _gerar(self, environ, start_response, chave_):
-        interno = {k: v for k, v in environ.items() if k not in CONDICIONAIS}
+        # Without the server's file wrapper, a FileResponse (xlsx, zip) comes
+        # back as an iterable of bytes that can be stored like any other.
+        interno = {
+            k: v for k, v in environ.items() if k not in CONDICIONAIS and k != "wsgi.file_wrapper"
+        }
         capturado = {}
 
         def iniciar(status, cabecalhos, exc_info=None):
@@ -366,11 +370,6 @@ class CachePublico:
             return lambda dados: None
 
         resultado = self.aplicacao(interno, iniciar)
-        wrapper = environ.get("wsgi.file_wrapper")
-        if wrapper is not None and isinstance(resultado, wrapper):
-            # A file streamed by the server: pass it through untouched.
-            start_response(capturado["status"], capturado["cabecalhos"])
-            return resultado
         try:
             corpo = b"".join(resultado)
         finally:

@@ -36,7 +36,8 @@ def required(name: str) -> str:
     return value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fails closed: production unless development is asked for explicitly.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
     SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
@@ -198,11 +199,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development; EMAIL_URL=smtp://user:password@host:port for real mail.
+# Console in development (or EMAIL_URL=console://); EMAIL_URL=smtp://user:password@host:port
+# for real mail.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 if not DEBUG:
     required("EMAIL_URL")
-if env("EMAIL_URL"):
+if env("EMAIL_URL") == "console://":
+    pass  # the console backend above, e.g. for production-like local runs
+elif env("EMAIL_URL"):
     from urllib.parse import unquote, urlparse
 
     _mail = urlparse(env("EMAIL_URL"))

@@ -5,12 +5,9 @@ import hashlib
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,78 +15,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
-from simple_history.admin import SimpleHistoryAdmin
+
+from comum.admin import ComAutocompleteSeguro, HistoricoAdmin, SomenteLeitura
 
 from .importacao import TAMANHO_MAXIMO, verificar_planilha
 from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
 from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
-
-
-class AutocompleteSeguro(AutocompleteSelect):
-    """Django's autocomplete widget filters the database with the submitted
-    value as it is: "abc" or a huge number for an integer key was a 500 when a
-    refused form was shown again. Values that are no valid choice are dropped
-    (the form's own error names them)."""
-
-    def optgroups(self, name, value, attr=None):
-        campo = self.choices.field
-
-        def valido(valor) -> bool:
-            try:
-                campo.to_python(valor)
-            except ValidationError:
-                return False
-            return True
-
-        return super().optgroups(name, [v for v in value if valido(v)], attr)
-
-
-class ComAutocompleteSeguro:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
-            kwargs["widget"] = AutocompleteSeguro(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class HistoricoAdmin(ComAutocompleteSeguro, SimpleHistoryAdmin):
-    """Every change can be read from the object's "Histórico" page, and the
-    history cannot be changed from it: no revert, no edit of past versions."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The library casts the id unchecked: "abc" was a 500.
-        if self.get_object(request, unquote(object_id)) is None:
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
-        # The library casts both ids unchecked: a hostile one was a 500.
-        versao = str(version_id)
-        if not (versao.isascii() and versao.isdigit() and len(versao) < 19):
-            raise Http404
-        if self.get_object(request, unquote(object_id)) is None:
-            raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class SomenteLeitura:
-    """An admin (or inline) that lists and shows, and never adds, changes or deletes."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Items -----------------------------------------------------------------------
 

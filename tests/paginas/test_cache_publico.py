@@ -4,6 +4,7 @@ midnight or a deploy; nothing private is ever served from it or made cacheable."
 
 import io
 from datetime import date, datetime
+from wsgiref.util import FileWrapper
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,6 +70,8 @@ class Servidor:
             "wsgi.multithread": True,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
+            # As gunicorn does: FileResponse bodies (xlsx, zip) go through it.
+            "wsgi.file_wrapper": FileWrapper,
         }
         environ.update({f"HTTP_{k.upper()}": v for k, v in cabecalhos.items()})
         capturado = {}
@@ -133,6 +136,8 @@ CABECALHOS_DE_SEGURANCA = (
         "/metodologia/",
         "/dados/",
         "/dados/atividades.csv",
+        "/dados/atividades.xlsx",
+        "/dados/dados-abertos.zip",
         "/api/v1/atividades/",
         "/dados/feeds/relatos/",
     ],
@@ -334,9 +339,9 @@ def test_meia_noite_muda_a_pagina(servidor, plano, monkeypatch):
 def test_deploy_nunca_serve_html_do_codigo_antigo(servidor, plano, settings, monkeypatch):
     antes = aquecer(servidor, "/sobre/")
     assert "Código novo" not in antes.texto
-    import paecm.views
+    import paginas.views
 
-    monkeypatch.setattr(paecm.views, "render", lambda *a, **k: HttpResponse("<p>Código novo</p>"))
+    monkeypatch.setattr(paginas.views, "render", lambda *a, **k: HttpResponse("<p>Código novo</p>"))
     # The same process, same data: still the old rendering until the build changes.
     assert servidor.sem_consultas("/sobre/").corpo == antes.corpo
     settings.BUILD_ID = "outro-build"

@@ -13,12 +13,11 @@ from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.indicadores import Grupo
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
-
-from .filters import AtividadeFilter
-from .historico import alteracoes_do_plano
-from .indicadores import ROTULOS, situacao_exibida
-from .models import Acao, Atividade, Plano, partes_do_codigo
-from .referencias import codigos_citados, com_referencias
+from plano.filters import AtividadeFilter
+from plano.historico import alteracoes_do_plano
+from plano.indicadores import ROTULOS, situacao_exibida
+from plano.models import Acao, Atividade, Plano, partes_do_codigo
+from plano.referencias import codigos_citados, com_referencias
 
 
 def plano_padrao() -> Plano:

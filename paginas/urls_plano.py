@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plano as views
 
 app_name = "plano"
 
