@@ -273,7 +273,15 @@ def test_robots_e_sitemap(client, historico):
     sitemap = client.get("/sitemap.xml")
     assert sitemap["Content-Type"] == "application/xml"
     corpo = sitemap.content.decode()
-    for caminho in ("/", "/plano/", "/plano/1.1.1/", "/plano/4/", "/dados/", "/parceiros/pf/"):
+    for caminho in (
+        "/",
+        "/plano/",
+        "/plano/1.1.1/",
+        "/plano/4/",
+        "/dados/",
+        "/parceiros/pf/",
+        "/plano/alteracoes/",
+    ):
         assert f"<loc>http://testserver{caminho}</loc>" in corpo, caminho
     assert "/admin/" not in corpo and "/portal/" not in corpo
 
