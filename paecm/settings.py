@@ -36,7 +36,8 @@ def required(name: str) -> str:
     return value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fails closed: production unless development is asked for explicitly.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
     SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")

@@ -27,6 +27,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paecm.settings")
+# In-process measurements on a throwaway database: development settings.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 import django  # noqa: E402
 

@@ -15,7 +15,7 @@ import os
 import pytest
 from django.test import Client
 
-from .rotas import cenario, endereco, rotas
+from .rotas import Cliente, cenario, endereco, rotas
 
 PERSONAS = ("anonimo", "outra", "propria", "equipe", "validador")
 # Pages anybody may open logged out.
@@ -38,7 +38,7 @@ def entrar(cliente: Client, usuario) -> None:
 
 def medir(objetos, usuarios) -> dict[str, str]:
     resultado = {}
-    clientes = {p: Client() for p in PERSONAS}
+    clientes = {p: Cliente() for p in PERSONAS}
     for rota in rotas():
         url = endereco(rota, objetos)
         codigos = []
@@ -195,7 +195,7 @@ MATRIZ: dict[str, str] = {
     "admin/monitoramento/lembrete/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
-    "admin/^(?P<app_label>auth|parceiros|plano|monitoramento)/$": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/^(?P<app_label>auth|monitoramento|parceiros|plano)/$": "302 302 302 200 200 | 302 302 302 200 200",
     "admin/(?P<url>.*)$": "302 302 302 404 404 | 302 302 302 404 404",
     "plano/": "200 200 200 200 200 | 405 405 405 405 405",
     "plano/alteracoes/": "200 200 200 200 200 | 405 405 405 405 405",
