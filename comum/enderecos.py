@@ -13,6 +13,7 @@ data's evidence links and the staff report.
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 ORIGEM_DE_DESENVOLVIMENTO = "http://127.0.0.1:8000"
 
@@ -24,7 +25,10 @@ def origem(request=None) -> str:
     if settings.SITE_URL:
         return settings.SITE_URL
     if request is not None:
-        return f"{request.scheme}://{request.get_host()}"
+        try:
+            return f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            pass  # the 400 page of a request with a bad Host header
     return _origem_da_requisicao.get() or ORIGEM_DE_DESENVOLVIMENTO
 
 

@@ -1,38 +1,44 @@
 from django.urls import path
 
-from . import api, feeds, views
+from comum.http import dados_abertos
+
+from . import api, descoberta, feeds, views
 
 app_name = "dados"
 
 urlpatterns = [
+    path("robots.txt", descoberta.robots, name="robots"),
+    path("sitemap.xml", descoberta.sitemap, name="sitemap"),
     path("dados/", views.index, name="index"),
-    path("dados/datapackage.json", views.datapackage, name="datapackage"),
+    path("dados/datapackage.json", dados_abertos(views.datapackage), name="datapackage"),
+    path("dados/dados-abertos.zip", dados_abertos(views.pacote_zip), name="zip"),
     path(
         "dados/<slug:nome>.<str:formato>",
-        views.arquivo,
+        dados_abertos(views.arquivo),
         name="arquivo",
     ),
-    path("dados/feeds/relatos/", feeds.RelatosFeed(), name="feed"),
+    path("dados/feeds/relatos/", dados_abertos(feeds.RelatosFeed()), name="feed"),
     path(
         "dados/feeds/relatos/objetivo/<str:codigo>/",
-        feeds.RelatosDoObjetivoFeed(),
+        dados_abertos(feeds.RelatosDoObjetivoFeed()),
         name="feed_objetivo",
     ),
     path(
         "dados/feeds/relatos/instituicao/<slug:slug>/",
-        feeds.RelatosDaInstituicaoFeed(),
+        dados_abertos(feeds.RelatosDaInstituicaoFeed()),
         name="feed_instituicao",
     ),
     path(
         "dados/feeds/relatos/atividade/<str:codigo>/",
-        feeds.RelatosDaAtividadeFeed(),
+        dados_abertos(feeds.RelatosDaAtividadeFeed()),
         name="feed_atividade",
     ),
-    path("api/v1/", api.index, name="api_index"),
-    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
-    path("api/v1/plano/", api.plano, name="api_plano"),
-    path("api/v1/atividades/", api.atividades, name="api_atividades"),
-    path("api/v1/relatos/", api.relatos, name="api_relatos"),
-    path("api/v1/instituicoes/", api.instituicoes, name="api_instituicoes"),
-    path("api/v1/ciclos/", api.ciclos, name="api_ciclos"),
+    path("dados/feeds/alteracoes/", dados_abertos(feeds.AlteracoesFeed()), name="feed_alteracoes"),
+    path("api/v1/", dados_abertos(api.index), name="api_index"),
+    path("api/v1/openapi.json", dados_abertos(api.openapi), name="api_openapi"),
+    path("api/v1/plano/", dados_abertos(api.plano), name="api_plano"),
+    path("api/v1/atividades/", dados_abertos(api.atividades), name="api_atividades"),
+    path("api/v1/relatos/", dados_abertos(api.relatos), name="api_relatos"),
+    path("api/v1/instituicoes/", dados_abertos(api.instituicoes), name="api_instituicoes"),
+    path("api/v1/ciclos/", dados_abertos(api.ciclos), name="api_ciclos"),
 ]

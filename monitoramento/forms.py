@@ -6,12 +6,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from comum.celulas import recusar_ilegais
 from parceiros.auth import MENSAGEM_BLOQUEIO, endereco, recusar_se_bloqueado
 from plano.indicadores import PERCENTUAL_FIXO, Situacao
 
-from .models import Atualizacao, Evidencia
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Evidencia
 
 TAMANHO_MAXIMO = 10 * 1024 * 1024
 
@@ -62,7 +63,52 @@ def formato_pelo_conteudo(arquivo) -> str | None:
     return None
 
 
-class EvidenciaForm(forms.ModelForm):
+# A zip-based evidence (ODT, ODS, DOCX, XLSX) that would inflate past these is
+# refused: 1 MB files inflating to 1 GiB were accepted and became downloads.
+ZIP_ENTRADAS_MAXIMAS = 1000
+ZIP_DESCOMPACTADO_MAXIMO = 100 * 1024 * 1024
+ZIP_TAXA_MAXIMA = 100  # uncompressed size over the file's size
+
+
+def verificar_compactado(arquivo) -> None:
+    """Refuse a zip whose directory declares too many entries, too many bytes
+    once inflated, or an inflation ratio no office document has. zipfile never
+    inflates an entry past its declared size, so the declared sizes bound what
+    reading the file costs."""
+    arquivo.seek(0)
+    try:
+        with zipfile.ZipFile(arquivo) as pacote:
+            entradas = pacote.infolist()
+    except zipfile.BadZipFile:
+        entradas = None
+    finally:
+        arquivo.seek(0)
+    if entradas is None:
+        raise forms.ValidationError("O arquivo está corrompido.")
+    descompactado = sum(entrada.file_size for entrada in entradas)
+    if (
+        len(entradas) > ZIP_ENTRADAS_MAXIMAS
+        or descompactado > ZIP_DESCOMPACTADO_MAXIMO
+        or descompactado > ZIP_TAXA_MAXIMA * max(arquivo.size, 1)
+    ):
+        raise forms.ValidationError(
+            "O arquivo se expandiria demais ao ser aberto (mais de "
+            f"{ZIP_DESCOMPACTADO_MAXIMO // 2**20} MB, ou {ZIP_TAXA_MAXIMA} vezes o seu tamanho, "
+            f"ou mais de {ZIP_ENTRADAS_MAXIMAS} partes) e não é aceito como evidência."
+        )
+
+
+class SemCaracteresIlegais:
+    """Every text field refuses what a spreadsheet cannot hold (comum.celulas)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            if isinstance(campo, forms.CharField):
+                campo.validators.append(recusar_ilegais)
+
+
+class EvidenciaForm(SemCaracteresIlegais, forms.ModelForm):
     class Meta:
         model = Evidencia
         fields = ["titulo", "tipo", "data", "url", "arquivo"]
@@ -94,6 +140,8 @@ class EvidenciaForm(forms.ModelForm):
             raise forms.ValidationError("O arquivo passa de 10 MB.")
         declarada = PurePosixPath(arquivo.name).suffix.lower().lstrip(".")
         declarada = SINONIMOS.get(declarada, declarada)
+        if zipfile.is_zipfile(arquivo):
+            verificar_compactado(arquivo)
         formato = formato_pelo_conteudo(arquivo)
         if formato is None or formato != declarada:
             raise forms.ValidationError(
@@ -113,12 +161,31 @@ class EvidenciaForm(forms.ModelForm):
         return dados
 
 
+class BaseEvidenciaFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": (
+            f"Um relato pode ter no máximo {EVIDENCIAS_POR_RELATO} evidências. "
+            "Remova alguma antes de acrescentar outra."
+        ),
+    }
+
+
+# max_num + validate_max refuse more than the cap; absolute_max bounds the
+# forms built whatever TOTAL_FORMS says (100,000 used to cost seconds).
 EvidenciaFormSet = inlineformset_factory(
-    Atualizacao, Evidencia, form=EvidenciaForm, extra=1, can_delete=True, max_num=20
+    Atualizacao,
+    Evidencia,
+    form=EvidenciaForm,
+    formset=BaseEvidenciaFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=EVIDENCIAS_POR_RELATO,
+    validate_max=True,
+    absolute_max=EVIDENCIAS_POR_RELATO,
 )
 
 
-class CamposDoRelatoForm(forms.ModelForm):
+class CamposDoRelatoForm(SemCaracteresIlegais, forms.ModelForm):
     """What every report form checks: a situation a partner may state, and a
     % between 0 and 100 that agrees with it (not started 0, concluded 100)."""
 
@@ -196,7 +263,7 @@ class CorrecaoForm(CamposDoRelatoForm):
         self.fields["motivo_correcao"].required = True
 
 
-class DevolucaoForm(forms.Form):
+class DevolucaoForm(SemCaracteresIlegais, forms.Form):
     comentario = forms.CharField(
         label="Comentário para a instituição",
         widget=forms.Textarea(attrs={"rows": 4}),

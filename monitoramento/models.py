@@ -304,6 +304,10 @@ class Atualizacao(models.Model):
         return f"{self.atividade.codigo} · {self.instituicao.sigla} · {self.ciclo.codigo} v{self.versao}"
 
 
+# At most this many evidence items per report (forms and services enforce it).
+EVIDENCIAS_POR_RELATO = 20
+
+
 def caminho_da_evidencia(instance, filename: str) -> str:
     """Random name under evidencias/: the uploaded name never reaches the disk."""
     sufixo = PurePosixPath(filename).suffix.lower()[:6]

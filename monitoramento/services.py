@@ -15,7 +15,7 @@ from parceiros.models import Instituicao, Usuario
 from plano.indicadores import Situacao
 from plano.models import Atividade
 
-from .models import Atualizacao, Ciclo, Evidencia, Lembrete
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia, Lembrete
 
 Estado = Atualizacao.Estado
 
@@ -125,6 +125,11 @@ def _gravar_relato(
         )
     evidencias.instance = relato
     evidencias.save()
+    # The form refuses more too; this holds whatever the caller sent.
+    if relato.evidencias.count() > EVIDENCIAS_POR_RELATO:
+        raise ValidationError(
+            f"Um relato pode ter no máximo {EVIDENCIAS_POR_RELATO} evidências; nada foi gravado."
+        )
     if enviar:
         enviar_relato(atualizacao=relato, usuario=autor)
     return relato

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from comum.http import aceita
 from parceiros.models import Instituicao
 from plano.models import Atividade
 
@@ -119,6 +120,7 @@ def atividade(request, codigo: str):
     )
 
 
+@aceita("GET", "POST")
 @login_required
 def relatar(request, codigo: str):
     """The report for the open cycle: a draft to save or send; or, once sent,
@@ -216,6 +218,7 @@ def _inicio_do_relato(atual, atividade, instituicao) -> dict:
     }
 
 
+@aceita("POST")
 @login_required
 @require_POST
 def corrigir(request, codigo: str):

@@ -36,7 +36,8 @@ def required(name: str) -> str:
     return value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fails closed: production unless development is asked for explicitly.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
     SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
@@ -65,18 +66,22 @@ INSTALLED_APPS = [
     "plano",
     "monitoramento",
     "dados",
+    "paecm",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so static files and every error page carry both headers.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Methods, NUL/undecodable input, body limits, CORS (before static files).
+    "paecm.entrada.Entrada",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "comum.enderecos.OrigemDaRequisicao",
 ]
@@ -147,6 +152,19 @@ STORAGES = {
     },
 }
 
+# Request bodies (paecm.entrada): the largest legitimate one is a report with
+# its 20 evidence files of 10 MB each (monitoramento.forms), plus its fields.
+# Anonymous requests only ever send a login or password-reset form. The proxy's
+# client_max_body_size must be at least CORPO_MAXIMO (README).
+CORPO_MAXIMO = 201 * 1024 * 1024
+CORPO_MAXIMO_ANONIMO = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the non-file fields of a body
+FILE_UPLOAD_HANDLERS = [
+    "paecm.entrada.LimiteDoCorpo",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 LOGIN_URL = "/portal/entrar/"
 LOGIN_REDIRECT_URL = "/portal/"
 LOGOUT_REDIRECT_URL = "/"
@@ -181,11 +199,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development; EMAIL_URL=smtp://user:password@host:port for real mail.
+# Console in development (or EMAIL_URL=console://); EMAIL_URL=smtp://user:password@host:port
+# for real mail.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 if not DEBUG:
     required("EMAIL_URL")
-if env("EMAIL_URL"):
+if env("EMAIL_URL") == "console://":
+    pass  # the console backend above, e.g. for production-like local runs
+elif env("EMAIL_URL"):
     from urllib.parse import unquote, urlparse
 
     _mail = urlparse(env("EMAIL_URL"))
@@ -213,6 +234,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 50},
     },
 }
+# Sessions, login throttling and the public cache's version are shared by
+# every app server through the default cache: Redis in production.
+if not DEBUG:
+    required("CACHE_URL")
 if env("CACHE_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -232,3 +257,39 @@ LOGGING = {
 
 # The plan the public pages show by default.
 PLANO_PADRAO = env("PLANO_PADRAO", "i-paecm")
+
+
+# The deployed code: part of the public cache's key and of every ETag it sets,
+# so a deploy never serves HTML rendered by old templates (ADR 0005).
+def _build_id() -> str:
+    if env("BUILD_ID"):
+        return env("BUILD_ID")
+    cabeca = BASE_DIR / ".git"
+    try:
+        if cabeca.is_file():  # a git worktree
+            cabeca = Path(cabeca.read_text().split(":", 1)[1].strip())
+        ref = (cabeca / "HEAD").read_text().strip()
+        if ref.startswith("ref:"):
+            nome = ref.split(" ", 1)[1]
+            arquivo = cabeca / nome
+            if not arquivo.exists():
+                comum = cabeca / "commondir"
+                base = (cabeca / comum.read_text().strip()) if comum.exists() else cabeca
+                arquivo = base / nome
+            return arquivo.read_text().strip()[:12]
+        return ref[:12]
+    except (OSError, IndexError):
+        return "desconhecido"
+
+
+BUILD_ID = _build_id()
+
+# The full-response cache of anonymous public GETs (paecm.cache_publico, ADR 0005).
+CACHE_PUBLICO = env_bool("CACHE_PUBLICO", True)
+CACHE_PUBLICO_TOKEN_SEGUNDOS = 1  # shared token read at most once a second per process
+CACHE_PUBLICO_BANCO_SEGUNDOS = 30  # database version read at most every 30 s per process
+CACHE_PUBLICO_SEGUNDOS = 300  # an entry's longest life (writes around the models)
+CACHE_PUBLICO_BYTES = int(env("CACHE_PUBLICO_BYTES", str(256 * 2**20)))  # per process
+CACHE_PUBLICO_S_MAXAGE = 60  # shared caches (nginx, CDN), never past local midnight
+CACHE_PUBLICO_APPS = ("plano", "monitoramento", "parceiros", "dados")
+CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/")

@@ -271,7 +271,7 @@ class AtividadeFilter(django_filters.FilterSet):
         partners' siglas and names. `nivel_da_busca` tells where (NIVEIS_DA_BUSCA),
         for the page to rank by; .qs itself stays in code order."""
         termo = value.strip().strip(".")
-        if partes_do_codigo(termo) is not None and termo.replace(".", "").isdigit():
+        if partes_do_codigo(termo) is not None:
             return queryset.filter(Q(codigo=termo) | Q(codigo__startswith=f"{termo}.")).annotate(
                 nivel_da_busca=Value(0)
             )

@@ -13,10 +13,16 @@ import re
 import zipfile
 
 from django.core.exceptions import ValidationError
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.reader.workbook import WorkbookParser
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_WORKBOOK, XLSM, XLSX, XLTM, XLTX
+from openpyxl.xml.functions import fromstring
 
 TAMANHO_MAXIMO = 10 * 1024 * 1024  # bytes of the uploaded file
 DESCOMPACTADO_MAXIMO = 50 * 1024 * 1024  # bytes of an XLSX's content, uncompressed
 LINHAS_MAXIMAS = 20_000
+# Content types of a workbook part, in the order openpyxl looks for them.
+TIPOS_DE_LIVRO = (XLTM, XLTX, XLSM, XLSX)
 
 # A worksheet row element, with or without a namespace prefix (<row …>, <x:row>).
 _LINHA_XML = re.compile(rb"<(?:\w+:)?row[\s>/]")
@@ -47,7 +53,7 @@ def _verificar_xlsx(conteudo: bytes) -> None:
     with arquivo:
         entradas = arquivo.infolist()
         nomes = {entrada.filename for entrada in entradas}
-        if not {"[Content_Types].xml", "xl/workbook.xml"} <= nomes:
+        if "[Content_Types].xml" not in nomes:
             raise nao_e_planilha
         # zipfile never inflates an entry beyond the size its directory
         # declares, so this sum bounds what reading the file can cost.
@@ -55,16 +61,33 @@ def _verificar_xlsx(conteudo: bytes) -> None:
             raise ValidationError(
                 f"O conteúdo da planilha descompactado passaria de {_mb(DESCOMPACTADO_MAXIMO)}."
             )
-        folhas = [
-            entrada
-            for entrada in entradas
-            if entrada.filename.startswith("xl/worksheets/") and entrada.filename.endswith(".xml")
-        ]
-        if sum(_contar_linhas_xml(arquivo, folha) for folha in folhas) > LINHAS_MAXIMAS:
+        folhas = folhas_referenciadas(arquivo) | {
+            nome for nome in nomes if nome.startswith("xl/worksheets/") and nome.endswith(".xml")
+        }
+        if not folhas <= nomes:
+            raise nao_e_planilha
+        if sum(_contar_linhas_xml(arquivo, folha) for folha in sorted(folhas)) > LINHAS_MAXIMAS:
             raise ValidationError(f"A planilha passa de {LINHAS_MAXIMAS} linhas.")
 
 
-def _contar_linhas_xml(arquivo: zipfile.ZipFile, entrada: zipfile.ZipInfo) -> int:
+def folhas_referenciadas(arquivo: zipfile.ZipFile) -> set[str]:
+    """Every worksheet the workbook references, found as openpyxl finds them:
+    the workbook part named in [Content_Types].xml, then its relationships,
+    whatever folder they point to (a sheet at xl/outra/folha.xml counts too)."""
+    try:
+        manifesto = Manifest.from_tree(fromstring(arquivo.read(ARC_CONTENT_TYPES)))
+        parte = next(
+            (p for tipo in TIPOS_DE_LIVRO if (p := manifesto.find(tipo)) is not None), None
+        )
+        nome = parte.PartName[1:] if parte is not None else ARC_WORKBOOK
+        leitor = WorkbookParser(arquivo, nome)
+        leitor.parse()
+        return {relacao.target for _folha, relacao in leitor.find_sheets()}
+    except Exception:  # noqa: BLE001 - any malformed part: not a spreadsheet we read
+        raise ValidationError("O arquivo não é uma planilha XLSX.") from None
+
+
+def _contar_linhas_xml(arquivo: zipfile.ZipFile, entrada: str) -> int:
     """Count <row> elements by streaming the sheet's XML, without parsing it;
     stop as soon as the limit is passed. The sheet's <dimension> is not
     trusted: whoever wrote the file chose it."""

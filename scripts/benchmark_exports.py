@@ -24,6 +24,8 @@ from pathlib import Path
 RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paecm.settings")
+# In-process measurements on a throwaway database: development settings.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 
 def memoria_mib(campo: str) -> float:
@@ -184,6 +186,7 @@ def main() -> None:
             for formato in ("csv", "json", "xlsx", "ods"):
                 medir(f"{nome}.{formato}", baixar(f"/dados/{nome}.{formato}"))
         medir("datapackage.json", baixar("/dados/datapackage.json"))
+        medir("dados-abertos.zip", baixar("/dados/dados-abertos.zip"))
         medir("relatório semestral (ciclo)", relatorio_do_ciclo)
 
 

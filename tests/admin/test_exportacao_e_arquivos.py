@@ -3,15 +3,16 @@ and who may import or export at all."""
 
 import csv
 import io
-import time
 import zipfile
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
 
 from plano.importacao import LINHAS_MAXIMAS
 from plano.models import Atividade, ImportacaoDoPlano
+from plano.resources import CSVSeguro, XLSXSeguro
 
 from .conftest import CSV, XLSX, exportar, planilha_xlsx, previa
 
@@ -53,7 +54,11 @@ def test_xlsx_guarda_textos_perigosos_como_texto_e_numeros_como_numeros(
         "Parceiras",
         "Prazo",
         "Peso",
+        "Motivo",
     ]
+    # The reason column is always exported empty: re-importing the file
+    # never reuses an old reason.
+    assert {linha[7].value for linha in folha.iter_rows(min_row=2)} <= {None, ""}
     linhas = {linha[0].value: linha for linha in folha.iter_rows(min_row=2)}
     for codigo, texto in PERIGOSOS.items():
         celula = linhas[codigo][1]
@@ -104,10 +109,18 @@ def _folha(linhas: int) -> bytes:
 
 
 def _recusa(client, plano, conteudo, formato, mensagem):
+    """Refused with the message before any row is parsed: the formats' readers
+    must not even be called (checked, not timed)."""
     antes = Atividade.objects.count()
-    inicio = time.monotonic()
-    resposta = previa(client, plano, conteudo, formato=formato)
-    assert time.monotonic() - inicio < 1
+
+    def nao_ler(*args, **kwargs):
+        raise AssertionError("the refused file was parsed")
+
+    with (
+        mock.patch.object(CSVSeguro, "create_dataset", nao_ler),
+        mock.patch.object(XLSXSeguro, "create_dataset", nao_ler),
+    ):
+        resposta = previa(client, plano, conteudo, formato=formato)
     assert resposta.status_code == 200
     assert mensagem in resposta.context["form"].errors["import_file"][0]
     assert "result" not in resposta.context
@@ -126,6 +139,35 @@ def test_xlsx_com_linhas_demais_e_recusado_mesmo_mentindo_a_dimensao(logado, pla
     _recusa(
         logado, plano, _xlsx_com_folha(_folha(LINHAS_MAXIMAS + 1)), XLSX, "passa de 20000 linhas"
     )
+
+
+def _xlsx_com_folha_fora_do_lugar(xml: bytes, caminho: str) -> bytes:
+    """A valid workbook whose only sheet lives at `caminho`, as the workbook's
+    relationships and [Content_Types].xml say (openpyxl reads it there)."""
+    original = zipfile.ZipFile(io.BytesIO(planilha_xlsx([])))
+    saida = io.BytesIO()
+    with zipfile.ZipFile(saida, "w", zipfile.ZIP_DEFLATED) as novo:
+        for entrada in original.infolist():
+            dados = original.read(entrada)
+            if entrada.filename == "xl/worksheets/sheet1.xml":
+                novo.writestr(caminho, xml)
+                continue
+            if entrada.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                dados = dados.replace(b"/xl/worksheets/sheet1.xml", b"/" + caminho.encode())
+                dados = dados.replace(b"worksheets/sheet1.xml", b"/" + caminho.encode())
+            novo.writestr(entrada.filename, dados)
+    return saida.getvalue()
+
+
+def test_folha_fora_de_xl_worksheets_tambem_conta_linhas(logado, plano):
+    """Point 13: a 25,000-row sheet at xl/outra/folha.xml used to pass the guard."""
+    folha_honesta = _folha(25_000).replace(b'ref="A1:A2"', b'ref="A1:A25000"')
+    bomba = _xlsx_com_folha_fora_do_lugar(folha_honesta, "xl/outra/folha.xml")
+    folha = load_workbook(io.BytesIO(bomba), read_only=True).worksheets[0]
+    assert sum(1 for _linha in folha.iter_rows()) == 25_000  # what openpyxl would read
+    _recusa(logado, plano, bomba, XLSX, "passa de 20000 linhas")
+    pequena = _xlsx_com_folha_fora_do_lugar(_folha(10), "xl/outra/folha.xml")
+    assert "import_file" not in previa(logado, plano, pequena, formato=XLSX).context["form"].errors
 
 
 def test_arquivo_grande_demais_e_recusado(logado, plano):

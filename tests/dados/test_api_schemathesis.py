@@ -24,10 +24,6 @@ def test_schemathesis_nao_encontra_falhas_na_api(live_server, historico, tmp_pat
             f"{live_server.url}/api/v1/openapi.json",
             "--checks",
             "all",
-            # TRACE and other undeclared methods answer 405 once the "entrada"
-            # work (issue 12, point 14) lands; then this exclusion goes.
-            "--exclude-checks",
-            "unsupported_method",
             "--max-examples",
             "25",
             "--seed",
@@ -42,5 +38,6 @@ def test_schemathesis_nao_encontra_falhas_na_api(live_server, historico, tmp_pat
         timeout=600,
         check=False,
         env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,
     )
     assert saida.returncode == 0, saida.stdout[-6000:] + saida.stderr[-2000:]

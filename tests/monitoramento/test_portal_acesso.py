@@ -25,11 +25,17 @@ def devolvida(atividade_pf, pf, ciclo, parceiro_pf, validador):
     )
 
 
-@pytest.mark.parametrize(
-    "url", ["/portal/", "/portal/senha/", *PAGINAS, "/portal/atividades/2.1.1/corrigir/"]
-)
+@pytest.mark.parametrize("url", ["/portal/", "/portal/senha/", *PAGINAS])
 def test_anonimo_vai_para_a_entrada(client, atividade_pf, ciclo, url):
     resposta = client.get(url)
+    assert resposta.status_code == 302
+    assert resposta["Location"].startswith(f"/portal/entrar/?next={url}")
+
+
+def test_anonimo_que_posta_uma_correcao_vai_para_a_entrada(client, atividade_pf, ciclo):
+    url = "/portal/atividades/2.1.1/corrigir/"
+    assert client.get(url).status_code == 405  # an action: it serves POST only
+    resposta = client.post(url)
     assert resposta.status_code == 302
     assert resposta["Location"].startswith(f"/portal/entrar/?next={url}")
 
@@ -110,7 +116,9 @@ def test_equipe_vai_da_lista_do_portal_para_a_fila_do_admin(client, equipe, cicl
 def test_equipe_nao_relata_pelo_portal(client, equipe, atividade_pf, ciclo, url):
     client.force_login(equipe)
     assert client.get(url).status_code == 403
-    assert client.post(url, dados_do_relato()).status_code == 403
+    # The activity page is read-only: a POST is refused before any view.
+    esperado = 403 if url.endswith("relatar/") else 405
+    assert client.post(url, dados_do_relato()).status_code == esperado
     assert not Atualizacao.objects.exists()
 
 
