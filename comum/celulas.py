@@ -56,3 +56,15 @@ def recusar_ilegais(texto: str) -> None:
             code="caracteres_ilegais",
             params={"codigos": ", ".join(achados[:5])},
         )
+
+
+# A text starting with one of these would be read as a formula by a spreadsheet.
+INICIOS_PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralizar(valor):
+    """A text that would start a formula gets a leading apostrophe (CSV);
+    anything else is returned unchanged, numbers included."""
+    if isinstance(valor, str) and valor.startswith(INICIOS_PERIGOSOS):
+        return "'" + valor
+    return valor

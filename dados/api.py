@@ -9,7 +9,7 @@ from django.urls import reverse
 from comum.enderecos import absoluto
 
 from .conjuntos import ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, Conjunto
-from .exports import json_de
+from .formatos import json_de
 from .parametros import (
     ESQUEMA_DO_ERRO,
     FILTROS_DE_RELATOS,

@@ -17,7 +17,7 @@ from comum.enderecos import absoluto
 from plano.models import Atividade
 
 from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
-from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
+from .formatos import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from .parametros import ParametrosInvalidos
 from .selecao import consulta_valida, erros_dos_filtros, filtro_de_atividades
 from .versoes import HISTORICO, VERSAO

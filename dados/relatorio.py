@@ -31,7 +31,7 @@ from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS
 from plano.models import Atividade
 
 from .conjuntos import link_da_evidencia, siglas_dos_parceiros
-from .exports import AUTOR, COR_CABECALHO, hora_local
+from .formatos import AUTOR, COR_CABECALHO, hora_local
 
 FORMATO_DATA = "DD/MM/YYYY"
 FORMATO_DATA_HORA = "DD/MM/YYYY HH:MM"

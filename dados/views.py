@@ -16,7 +16,7 @@ from comum.enderecos import absoluto
 from monitoramento.models import Ciclo
 
 from .conjuntos import ATIVIDADES, CONJUNTOS, Conjunto
-from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_csv_excel, gerar_json, json_de
+from .formatos import TIPOS_DE_CONTEUDO, gerar_csv, gerar_csv_excel, gerar_json, json_de
 from .pacote import (
     FORMATOS,
     FREQUENCIA,

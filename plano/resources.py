@@ -27,8 +27,8 @@ from import_export.results import RowResult
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from comum.celulas import INICIOS_PERIGOSOS, limpar_celula, neutralizar
 from comum.celulas import celula as celula_limpa
-from comum.celulas import limpar_celula
 from parceiros.models import Instituicao
 
 from .models import Acao, Atividade, Objetivo, Plano, Vinculo, partes_do_codigo
@@ -53,18 +53,8 @@ MARCAS = {
     diff_match_patch.DIFF_INSERT: "ins",
     diff_match_patch.DIFF_EQUAL: "span",
 }
-# What makes Excel or LibreOffice read a text cell as a formula.
-INICIOS_PERIGOSOS = ("=", "+", "-", "@", "\t", "\r")
 # Model field errors, reported under the column the person can fix.
 COLUNA_DO_CAMPO = {"texto": TEXTO, "prazo": PRAZO, "peso": PESO}
-
-
-def neutralizar(valor):
-    """A text that would start a formula gets a leading apostrophe (CSV);
-    anything else is returned unchanged, numbers included."""
-    if isinstance(valor, str) and valor.startswith(INICIOS_PERIGOSOS):
-        return "'" + valor
-    return valor
 
 
 def _texto(valor) -> str:
