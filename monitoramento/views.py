@@ -185,7 +185,7 @@ def relatar(request, codigo: str):
                     request,
                     "Relato enviado à CGETP para validação."
                     if enviar
-                    else "Rascunho gravado. Ele só será visto pela CGETP quando for enviado.",
+                    else "Rascunho gravado. A CGETP pode consultá-lo, mas só o analisa depois que for enviado.",
                 )
                 return redirect("monitoramento:atividade", codigo=atividade.codigo)
     else:

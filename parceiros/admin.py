@@ -11,8 +11,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
 
 from comum.enderecos import absoluto
+from operacao.correio import enfileirar
 from plano.admin import HistoricoAdmin
 
 from .models import Instituicao, Usuario
@@ -41,11 +40,10 @@ def link_para_definir_senha(usuario: Usuario) -> str:
 def enviar_convite(usuario: Usuario) -> None:
     """E-mail `usuario` the link to choose a password."""
     contexto = {"usuario": usuario, "link": link_para_definir_senha(usuario)}
-    send_mail(
-        subject="Painel I PAECM: defina sua senha",
-        message=render_to_string("admin/parceiros/email_convite.txt", contexto),
-        from_email=None,
-        recipient_list=[usuario.email],
+    enfileirar(
+        "Painel I PAECM: defina sua senha",
+        render_to_string("admin/parceiros/email_convite.txt", contexto),
+        [usuario.email],
     )
 
 
@@ -162,7 +160,7 @@ class UsuarioAdmin(HistoricoAdmin, UserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            transaction.on_commit(lambda: enviar_convite(obj))
+            enviar_convite(obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         messages.info(request, f"Um e-mail com o link para definir a senha vai para {obj.email}.")

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,38 @@ SEED = Path(
         Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_c0d17b519f487882.txt",
     )
 )
+
+
+class CaixaDeSaida(Sequence):
+    """Django's test mail outbox, read through the real outbox: every read first
+    runs operacao.correio.enviar_pendentes (what cron runs every minute), so a
+    test sees exactly the messages the sender would deliver."""
+
+    def __init__(self, enviadas):
+        self._enviadas = enviadas
+
+    def _atualizar(self):
+        from operacao.correio import enviar_pendentes
+
+        enviar_pendentes()
+        return self._enviadas
+
+    def __getitem__(self, indice):
+        return self._atualizar()[indice]
+
+    def __len__(self):
+        return len(self._atualizar())
+
+    def __eq__(self, outra):
+        return list(self._atualizar()) == list(outra)
+
+    __hash__ = None
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """pytest-django's mailoutbox, sent from the outbox table first (CaixaDeSaida)."""
+    return CaixaDeSaida(mailoutbox)
 
 
 def _esvaziar_caches():
