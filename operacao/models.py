@@ -31,6 +31,9 @@ class Mensagem(models.Model):
         PENDENTE = "pendente", "Pendente"
         ENVIADA = "enviada", "Enviada"
         FALHOU = "falhou", "Falhou (desistimos)"
+        # A password reset for an address nobody has: written so that the
+        # answer costs the same, never sent (and the address is not kept).
+        DESCARTADA = "descartada", "Descartada (endereço sem conta)"
 
     assunto = models.CharField("assunto", max_length=255)
     corpo = models.TextField("corpo")

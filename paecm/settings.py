@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parceiros.auth.RecusaPorSobrecarga",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "comum.enderecos.OrigemDaRequisicao",
@@ -125,10 +126,19 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "parceiros.senhas.SenhaComumValidator"},
 ]
 
 # Throttles logins per username and address before any password is hashed.
 AUTHENTICATION_BACKENDS = ["parceiros.auth.BackendComLimite"]
+# Password checks (about 1 s of CPU each) running at once: per worker process,
+# and across all workers (counted in the shared cache). Beyond that a login
+# answers 429 at once, without hashing.
+VERIFICACOES_DE_SENHA_POR_PROCESSO = int(env("VERIFICACOES_DE_SENHA_POR_PROCESSO", "2"))
+VERIFICACOES_DE_SENHA_SIMULTANEAS = int(env("VERIFICACOES_DE_SENHA_SIMULTANEAS", "4"))
+# Password reset e-mails: per client address and per account, per hour.
+REDEFINICOES_POR_ENDERECO = 10
+REDEFINICOES_POR_CONTA = 3
 
 LANGUAGE_CODE = "pt-br"
 TIME_ZONE = "America/Sao_Paulo"

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                             ("pendente", "Pendente"),
                             ("enviada", "Enviada"),
                             ("falhou", "Falhou (desistimos)"),
+                            ("descartada", "Descartada (endereço sem conta)"),
                         ],
                         default="pendente",
                         max_length=10,

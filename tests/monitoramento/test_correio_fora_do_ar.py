@@ -121,3 +121,14 @@ def test_cgetp_ve_as_mensagens_que_falharam_e_a_ultima_execucao(client, equipe, 
     assert "link secreto" not in html
     assert Tarefa.objects.get(nome="enviar_mensagens").ultimo_sucesso_em is not None
     assert "enviar_mensagens" in client.get("/admin/operacao/tarefa/").content.decode()
+
+
+def test_mensagem_do_rascunho_diz_a_verdade(client, parceiro_pf, atividade_pf, ciclo):
+    """Point 11: CGETP can open drafts, so the portal no longer says otherwise."""
+    client.force_login(parceiro_pf)
+    resposta = client.post(
+        "/portal/atividades/2.1.1/relatar/", com_evidencia(dados_do_relato()), follow=True
+    )
+    html = resposta.content.decode()
+    assert "A CGETP pode consultá-lo, mas só o analisa depois que for enviado." in html
+    assert "só será visto pela CGETP" not in html
