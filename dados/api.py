@@ -244,7 +244,9 @@ def parametros_de_atividades_openapi(plano) -> list[dict]:
         parametro(
             nome,
             descricao,
-            {"type": "string", "enum": permitidos} if permitidos else {"type": "string"},
+            {"type": "string", "enum": permitidos}
+            if permitidos
+            else {"type": "string", "minLength": 1},
         )
         for nome, descricao, permitidos in parametros_de_atividades(filtro)
     ]

@@ -8,7 +8,7 @@ and no person's name (authors and validators are never a column).
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from comum.celulas import celula
 from comum.enderecos import absoluto
+from monitoramento.demo import VINCULOS_DEMO
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
+from paecm.context_processors import demo_carregada
 from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS, situacao_exibida
-from plano.models import Atividade, Plano
+from plano.models import Atividade, Plano, Vinculo
 
 # Rows are read from the database in chunks of this size, never all at once.
 LOTE = 2000
@@ -32,6 +34,12 @@ class Coluna:
     tipo: str  # Frictionless Table Schema type
     descricao: str
     valor: Callable[[Any], Any]
+    # Frictionless constraints (required, enum, minimum, maximum, pattern).
+    restricoes: dict = field(default_factory=dict)
+
+
+def _nunca(registro) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,17 @@ class Conjunto:
     chave: tuple[str, ...]
     colunas: tuple[Coluna, ...]
     registros: Callable[[Plano], models.QuerySet]
+    # (column, data set, its column): each relation to another data set.
+    chaves_estrangeiras: tuple[tuple[str, str, str], ...] = ()
 
     def linhas(self, registros: Iterable) -> Iterator[list]:
-        """One list of values per record, in column order."""
-        valores = [coluna.valor for coluna in self.colunas]
+        """One list of values per record, in column order. Nothing is a demo
+        row unless the demo is loaded (asked once per call)."""
+        demo = any(c.nome == "demonstracao" for c in self.colunas) and demo_carregada()
+        valores = [
+            coluna.valor if demo or coluna.nome != "demonstracao" else _nunca
+            for coluna in self.colunas
+        ]
         for registro in registros:
             # Every format and the API show the same, cleaned text.
             yield [celula(valor(registro)) for valor in valores]
@@ -77,6 +92,11 @@ def siglas_dos_parceiros(atividade: Atividade) -> str:
     return "; ".join(v.instituicao.sigla for v in atividade.vinculos.all())
 
 
+def em_segundos(momento):
+    """Datetimes to the second, so each column has one format."""
+    return momento.replace(microsecond=0) if momento else momento
+
+
 def _atividades(plano: Plano):
     return Atividade.objects.para_plano().do_plano(plano)
 
@@ -86,7 +106,23 @@ def _instituicoes(plano: Plano):
         total_atividades=models.Count(
             "vinculos", filter=models.Q(vinculos__atividade__acao__objetivo__plano=plano)
         )
-    ).order_by("sigla")
+    ).order_by("slug")
+
+
+def _vinculos(plano: Plano):
+    return (
+        Vinculo.objects.filter(atividade__acao__objetivo__plano=plano)
+        .order_by(
+            "atividade__acao__objetivo__numero",
+            "atividade__acao__numero",
+            "atividade__numero",
+            "-papel",
+            "instituicao__slug",
+        )
+        .values(
+            "atividade__codigo", "instituicao__slug", "instituicao__sigla", "papel", "atividade_id"
+        )
+    )
 
 
 CAMPOS_RELATO = [
@@ -95,6 +131,7 @@ CAMPOS_RELATO = [
     "atividade__codigo",
     "atividade__acao__codigo",
     "atividade__acao__objetivo__codigo",
+    "instituicao__slug",
     "instituicao__sigla",
     "versao",
     "situacao",
@@ -109,6 +146,7 @@ CAMPOS_EVIDENCIA = [
     "atualizacao_id",
     "atualizacao__ciclo__codigo",
     "atualizacao__atividade__codigo",
+    "atualizacao__instituicao__slug",
     "atualizacao__instituicao__sigla",
     "titulo",
     "tipo",
@@ -118,21 +156,80 @@ CAMPOS_EVIDENCIA = [
 
 ROTULOS_TIPO_EVIDENCIA = dict(Evidencia.Tipo.choices)
 ROTULOS_TIPO_INSTITUICAO = dict(Instituicao.Tipo.choices)
+ROTULOS_PAPEL = dict(Vinculo.Papel.choices)
 
 SITUACAO_DESCRICAO = "Código da situação: " + ", ".join(ROTULOS)
+FUSO = (
+    " Em CSV e JSON, ISO 8601 com fuso (-03:00), ao segundo; em XLSX e ODS, data e hora "
+    "no horário de Brasília (America/Sao_Paulo), que as planilhas guardam sem fuso."
+)
+TITULO_FUSO = " (horário de Brasília)"
+
+# Frictionless constraints shared by several columns.
+OBRIGATORIO = {"required": True}
+CODIGO_OBJETIVO = {"required": True, "pattern": r"[1-9][0-9]*"}
+CODIGO_ACAO = {"required": True, "pattern": r"[1-9][0-9]*\.[1-9][0-9]*"}
+CODIGO_ATIVIDADE = {"required": True, "pattern": r"[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*"}
+CODIGO_CICLO = {"required": True, "pattern": r"[0-9]{4}\.[12]"}
+IDENTIFICADOR = {"required": True, "pattern": r"[a-z0-9]+(-[a-z0-9]+)*"}
+PERCENTUAL = {"minimum": 0, "maximum": 100}
+SITUACOES = {"required": True, "enum": list(ROTULOS)}
+
+
+def coluna_demonstracao(e_demo: Callable[[Any], bool]) -> Coluna:
+    return Coluna(
+        "demonstracao",
+        "Dado de demonstração",
+        "boolean",
+        "Verdadeiro quando a linha é fictícia: só acontece enquanto os dados de demonstração "
+        "estão carregados (ambiente de demonstração). Falso em produção.",
+        e_demo,
+        {"required": True},
+    )
+
+
+def _vinculo_de_demo(vinculo) -> bool:
+    return vinculo["atividade__codigo"] in VINCULOS_DEMO.get(vinculo["instituicao__sigla"], ())
+
+
+def coluna_instituicao(campo_slug: str, campo_sigla: str, descricao: str) -> tuple[Coluna, ...]:
+    return (
+        Coluna(
+            "instituicao",
+            "Instituição (identificador)",
+            "string",
+            descricao + " Identificador da instituição (conjunto \u201cinstituicoes\u201d).",
+            campo(campo_slug),
+            IDENTIFICADOR,
+        ),
+        Coluna(
+            "instituicao_sigla",
+            "Instituição",
+            "string",
+            "Sigla da instituição, para leitura.",
+            campo(campo_sigla),
+            OBRIGATORIO,
+        ),
+    )
+
 
 ATIVIDADES = Conjunto(
     nome="atividades",
     titulo="Atividades do plano e sua situação",
     descricao=(
         "Uma linha por atividade, com o objetivo específico e a ação prioritária a que "
-        "pertence, as instituições parceiras, a situação e o percentual executado segundo o "
-        "último relato publicado."
+        "pertence, a situação e o percentual executado segundo o último relato publicado. "
+        "As instituições de cada atividade estão no conjunto \u201cvinculos\u201d."
     ),
     chave=("atividade_codigo",),
     colunas=(
         Coluna(
-            "plano", "Plano", "string", "Sigla do plano.", lambda a: a.acao.objetivo.plano.sigla
+            "plano",
+            "Plano",
+            "string",
+            "Sigla do plano.",
+            lambda a: a.acao.objetivo.plano.sigla,
+            OBRIGATORIO,
         ),
         Coluna(
             "objetivo_codigo",
@@ -140,6 +237,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Número do objetivo específico.",
             lambda a: a.acao.objetivo.codigo,
+            CODIGO_OBJETIVO,
         ),
         Coluna(
             "objetivo_texto",
@@ -147,6 +245,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Texto do objetivo, como publicado.",
             lambda a: a.acao.objetivo.texto,
+            OBRIGATORIO,
         ),
         Coluna(
             "acao_codigo",
@@ -154,6 +253,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Código da ação prioritária (objetivo.ação).",
             lambda a: a.acao.codigo,
+            CODIGO_ACAO,
         ),
         Coluna(
             "acao_texto",
@@ -161,6 +261,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Texto da ação, como publicado.",
             lambda a: a.acao.texto,
+            OBRIGATORIO,
         ),
         Coluna(
             "atividade_codigo",
@@ -168,6 +269,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Código da atividade (objetivo.ação.atividade).",
             lambda a: a.codigo,
+            CODIGO_ATIVIDADE,
         ),
         Coluna(
             "atividade_texto",
@@ -175,14 +277,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Texto da atividade, como publicado.",
             lambda a: a.texto,
-        ),
-        Coluna(
-            "parceiros",
-            "Parceiros",
-            "string",
-            "Siglas das instituições vinculadas, separadas por ponto e vírgula; "
-            "vazio quando os parceiros ainda estão a definir.",
-            siglas_dos_parceiros,
+            OBRIGATORIO,
         ),
         Coluna("prazo", "Prazo", "date", "Prazo da atividade, quando definido.", lambda a: a.prazo),
         Coluna(
@@ -191,6 +286,7 @@ ATIVIDADES = Conjunto(
             "string",
             SITUACAO_DESCRICAO + ". \u201catrasada\u201d quando o prazo passou.",
             situacao_hoje,
+            SITUACOES,
         ),
         Coluna(
             "situacao_rotulo",
@@ -198,6 +294,7 @@ ATIVIDADES = Conjunto(
             "string",
             "Nome da situação.",
             lambda a: ROTULOS[situacao_hoje(a)],
+            OBRIGATORIO,
         ),
         Coluna(
             "percentual",
@@ -205,16 +302,63 @@ ATIVIDADES = Conjunto(
             "integer",
             "Percentual executado (0 a 100) no último relato publicado; vazio sem relato.",
             lambda a: a.percentual,
+            PERCENTUAL,
         ),
         Coluna(
             "atualizado_em",
-            "Última atualização",
+            "Última atualização" + TITULO_FUSO,
             "datetime",
-            "Data e hora da publicação do último relato (ISO 8601, com fuso).",
-            lambda a: a.atualizado_em,
+            "Data e hora da publicação do último relato." + FUSO,
+            lambda a: em_segundos(a.atualizado_em),
         ),
+        coluna_demonstracao(lambda a: a.atualizado_em is not None),
     ),
     registros=_atividades,
+)
+
+VINCULOS = Conjunto(
+    nome="vinculos",
+    titulo="Vínculos entre atividades e instituições",
+    descricao=(
+        "Uma linha por vínculo: cada instituição que acompanha cada atividade, com o seu papel. "
+        "Uma atividade sem linha aqui tem os parceiros ainda a definir."
+    ),
+    chave=("atividade_codigo", "instituicao"),
+    colunas=(
+        Coluna(
+            "atividade_codigo",
+            "Código da atividade",
+            "string",
+            "Atividade (conjunto \u201catividades\u201d).",
+            campo("atividade__codigo"),
+            CODIGO_ATIVIDADE,
+        ),
+        *coluna_instituicao(
+            "instituicao__slug", "instituicao__sigla", "Instituição vinculada à atividade."
+        ),
+        Coluna(
+            "papel",
+            "Código do papel",
+            "string",
+            "Código do papel: " + ", ".join(ROTULOS_PAPEL),
+            campo("papel"),
+            {"required": True, "enum": list(ROTULOS_PAPEL)},
+        ),
+        Coluna(
+            "papel_rotulo",
+            "Papel",
+            "string",
+            "Nome do papel.",
+            lambda v: ROTULOS_PAPEL[v["papel"]],
+            OBRIGATORIO,
+        ),
+        coluna_demonstracao(_vinculo_de_demo),
+    ),
+    registros=_vinculos,
+    chaves_estrangeiras=(
+        ("atividade_codigo", "atividades", "atividade_codigo"),
+        ("instituicao", "instituicoes", "instituicao"),
+    ),
 )
 
 RELATOS = Conjunto(
@@ -227,13 +371,21 @@ RELATOS = Conjunto(
     ),
     chave=("relato_id",),
     colunas=(
-        Coluna("relato_id", "Identificador", "integer", "Identificador do relato.", campo("id")),
+        Coluna(
+            "relato_id",
+            "Identificador",
+            "integer",
+            "Identificador do relato.",
+            campo("id"),
+            {"required": True, "minimum": 1},
+        ),
         Coluna(
             "ciclo",
             "Ciclo",
             "string",
-            "Ciclo de monitoramento (ano.semestre).",
+            "Ciclo de monitoramento (ano.semestre; conjunto \u201cciclos\u201d).",
             campo("ciclo__codigo"),
+            CODIGO_CICLO,
         ),
         Coluna(
             "objetivo_codigo",
@@ -241,6 +393,7 @@ RELATOS = Conjunto(
             "string",
             "Objetivo específico da atividade.",
             campo("atividade__acao__objetivo__codigo"),
+            CODIGO_OBJETIVO,
         ),
         Coluna(
             "acao_codigo",
@@ -248,35 +401,40 @@ RELATOS = Conjunto(
             "string",
             "Ação prioritária da atividade.",
             campo("atividade__acao__codigo"),
+            CODIGO_ACAO,
         ),
         Coluna(
             "atividade_codigo",
             "Código da atividade",
             "string",
-            "Atividade relatada.",
+            "Atividade relatada (conjunto \u201catividades\u201d).",
             campo("atividade__codigo"),
+            CODIGO_ATIVIDADE,
         ),
-        Coluna(
-            "instituicao",
-            "Instituição",
-            "string",
-            "Sigla da instituição que relatou.",
-            campo("instituicao__sigla"),
-        ),
+        *coluna_instituicao("instituicao__slug", "instituicao__sigla", "Instituição que relatou."),
         Coluna(
             "versao",
             "Versão",
             "integer",
             "Versão do relato no ciclo (aumenta a cada correção).",
             campo("versao"),
+            {"required": True, "minimum": 1},
         ),
-        Coluna("situacao", "Código da situação", "string", SITUACAO_DESCRICAO, campo("situacao")),
+        Coluna(
+            "situacao",
+            "Código da situação",
+            "string",
+            SITUACAO_DESCRICAO,
+            campo("situacao"),
+            SITUACOES,
+        ),
         Coluna(
             "situacao_rotulo",
             "Situação",
             "string",
             "Nome da situação.",
             lambda r: ROTULOS[r["situacao"]],
+            OBRIGATORIO,
         ),
         Coluna(
             "percentual",
@@ -284,6 +442,7 @@ RELATOS = Conjunto(
             "integer",
             "Percentual executado (0 a 100).",
             campo("percentual"),
+            {"required": True, **PERCENTUAL},
         ),
         Coluna(
             "realizado",
@@ -301,13 +460,20 @@ RELATOS = Conjunto(
         ),
         Coluna(
             "publicado_em",
-            "Publicado em",
+            "Publicado em" + TITULO_FUSO,
             "datetime",
-            "Data e hora da validação e publicação pela CGETP (ISO 8601, com fuso).",
-            campo("validado_em"),
+            "Data e hora da validação e publicação pela CGETP." + FUSO,
+            lambda r: em_segundos(r["validado_em"]),
+            OBRIGATORIO,
         ),
+        coluna_demonstracao(lambda r: True),
     ),
     registros=lambda plano: Atualizacao.objects.para_dados_abertos(plano).values(*CAMPOS_RELATO),
+    chaves_estrangeiras=(
+        ("ciclo", "ciclos", "ciclo"),
+        ("atividade_codigo", "atividades", "atividade_codigo"),
+        ("instituicao", "instituicoes", "instituicao"),
+    ),
 )
 
 EVIDENCIAS = Conjunto(
@@ -317,7 +483,12 @@ EVIDENCIAS = Conjunto(
     chave=("evidencia_id",),
     colunas=(
         Coluna(
-            "evidencia_id", "Identificador", "integer", "Identificador da evidência.", campo("id")
+            "evidencia_id",
+            "Identificador",
+            "integer",
+            "Identificador da evidência.",
+            campo("id"),
+            {"required": True, "minimum": 1},
         ),
         Coluna(
             "relato_id",
@@ -325,29 +496,37 @@ EVIDENCIAS = Conjunto(
             "integer",
             "Identificador do relato (conjunto \u201crelatos\u201d).",
             campo("atualizacao_id"),
+            {"required": True, "minimum": 1},
         ),
-        Coluna("ciclo", "Ciclo", "string", "Ciclo do relato.", campo("atualizacao__ciclo__codigo")),
+        Coluna(
+            "ciclo",
+            "Ciclo",
+            "string",
+            "Ciclo do relato.",
+            campo("atualizacao__ciclo__codigo"),
+            CODIGO_CICLO,
+        ),
         Coluna(
             "atividade_codigo",
             "Código da atividade",
             "string",
             "Atividade do relato.",
             campo("atualizacao__atividade__codigo"),
+            CODIGO_ATIVIDADE,
         ),
-        Coluna(
-            "instituicao",
-            "Instituição",
-            "string",
-            "Sigla da instituição que relatou.",
-            campo("atualizacao__instituicao__sigla"),
+        *coluna_instituicao(
+            "atualizacao__instituicao__slug",
+            "atualizacao__instituicao__sigla",
+            "Instituição que relatou.",
         ),
-        Coluna("titulo", "Título", "string", "Título da evidência.", campo("titulo")),
+        Coluna("titulo", "Título", "string", "Título da evidência.", campo("titulo"), OBRIGATORIO),
         Coluna(
             "tipo",
             "Código do tipo",
             "string",
             "Código do tipo: " + ", ".join(ROTULOS_TIPO_EVIDENCIA),
             campo("tipo"),
+            {"required": True, "enum": list(ROTULOS_TIPO_EVIDENCIA)},
         ),
         Coluna(
             "tipo_rotulo",
@@ -355,6 +534,7 @@ EVIDENCIAS = Conjunto(
             "string",
             "Nome do tipo.",
             lambda r: ROTULOS_TIPO_EVIDENCIA[r["tipo"]],
+            OBRIGATORIO,
         ),
         Coluna("data", "Data", "date", "Data do documento, quando informada.", campo("data")),
         Coluna(
@@ -363,35 +543,60 @@ EVIDENCIAS = Conjunto(
             "string",
             "Endereço da evidência.",
             lambda r: link_da_evidencia(r["url"], r["id"]),
+            {"required": True, "pattern": "https?://.+"},
         ),
+        coluna_demonstracao(lambda r: True),
     ),
     registros=lambda plano: Evidencia.objects.para_dados_abertos(plano).values(*CAMPOS_EVIDENCIA),
+    chaves_estrangeiras=(("relato_id", "relatos", "relato_id"),),
 )
 
 INSTITUICOES = Conjunto(
     nome="instituicoes",
     titulo="Instituições parceiras",
-    descricao="Uma linha por instituição (ou grupo de instituições, como o plano as lista).",
-    chave=("sigla",),
+    descricao=(
+        "Uma linha por instituição (ou grupo de instituições, como o plano as lista). Os outros "
+        "conjuntos se referem a ela pelo identificador (coluna instituicao)."
+    ),
+    chave=("instituicao",),
     colunas=(
-        Coluna("sigla", "Sigla", "string", "Sigla da instituição.", lambda i: i.sigla),
-        Coluna("nome", "Nome", "string", "Nome da instituição.", lambda i: i.nome),
+        Coluna(
+            "instituicao",
+            "Identificador",
+            "string",
+            "Identificador da instituição, o mesmo dos endereços do painel (como pf). "
+            "Os filtros aceitam também a sigla, em qualquer caixa.",
+            lambda i: i.slug,
+            IDENTIFICADOR,
+        ),
+        Coluna("sigla", "Sigla", "string", "Sigla da instituição.", lambda i: i.sigla, OBRIGATORIO),
+        Coluna("nome", "Nome", "string", "Nome da instituição.", lambda i: i.nome, OBRIGATORIO),
         Coluna(
             "tipo",
             "Código do tipo",
             "string",
             "Código do tipo: " + ", ".join(ROTULOS_TIPO_INSTITUICAO),
             lambda i: i.tipo,
+            {"required": True, "enum": list(ROTULOS_TIPO_INSTITUICAO)},
         ),
-        Coluna("tipo_rotulo", "Tipo", "string", "Nome do tipo.", lambda i: i.get_tipo_display()),
+        Coluna(
+            "tipo_rotulo",
+            "Tipo",
+            "string",
+            "Nome do tipo.",
+            lambda i: i.get_tipo_display(),
+            OBRIGATORIO,
+        ),
         Coluna("site", "Site", "string", "Endereço do site, quando informado.", lambda i: i.site),
         Coluna(
             "atividades",
             "Atividades vinculadas",
             "integer",
-            "Quantas atividades do plano a instituição acompanha.",
+            "Quantas atividades do plano a instituição acompanha (conjunto \u201cvinculos\u201d).",
             lambda i: i.total_atividades,
+            {"required": True, "minimum": 0},
         ),
+        coluna_demonstracao(lambda i: False),
     ),
     registros=_instituicoes,
 )
@@ -402,21 +607,41 @@ CICLOS = Conjunto(
     descricao="Uma linha por ciclo semestral: o período relatado e as datas de coleta.",
     chave=("ciclo",),
     colunas=(
-        Coluna("ciclo", "Ciclo", "string", "Código do ciclo (ano.semestre).", lambda c: c.codigo),
-        Coluna("plano", "Plano", "string", "Sigla do plano.", lambda c: c.plano.sigla),
         Coluna(
-            "inicio", "Início do período", "date", "Primeiro dia do período.", lambda c: c.inicio
+            "ciclo",
+            "Ciclo",
+            "string",
+            "Código do ciclo (ano.semestre).",
+            lambda c: c.codigo,
+            CODIGO_CICLO,
         ),
-        Coluna("fim", "Fim do período", "date", "Último dia do período.", lambda c: c.fim),
+        Coluna("plano", "Plano", "string", "Sigla do plano.", lambda c: c.plano.sigla, OBRIGATORIO),
+        Coluna(
+            "inicio",
+            "Início do período",
+            "date",
+            "Primeiro dia do período.",
+            lambda c: c.inicio,
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "fim", "Fim do período", "date", "Último dia do período.", lambda c: c.fim, OBRIGATORIO
+        ),
         Coluna(
             "abertura",
             "Abertura para relatos",
             "date",
             "Dia em que os parceiros podem começar a relatar.",
             lambda c: c.abertura,
+            OBRIGATORIO,
         ),
         Coluna(
-            "prazo", "Prazo para relatos", "date", "Prazo para enviar relatos.", lambda c: c.prazo
+            "prazo",
+            "Prazo para relatos",
+            "date",
+            "Prazo para enviar relatos.",
+            lambda c: c.prazo,
+            OBRIGATORIO,
         ),
         Coluna(
             "encerramento",
@@ -424,6 +649,7 @@ CICLOS = Conjunto(
             "date",
             "Último dia da coleta e da validação.",
             lambda c: c.encerramento,
+            OBRIGATORIO,
         ),
         Coluna(
             "relatos_publicados",
@@ -431,9 +657,11 @@ CICLOS = Conjunto(
             "integer",
             "Quantos relatos do ciclo foram publicados.",
             lambda c: c.relatos_publicados,
+            {"required": True, "minimum": 0},
         ),
+        coluna_demonstracao(lambda c: True),
     ),
     registros=lambda plano: Ciclo.objects.para_dados_abertos(plano),
 )
 
-CONJUNTOS = {c.nome: c for c in (ATIVIDADES, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS)}
+CONJUNTOS = {c.nome: c for c in (ATIVIDADES, VINCULOS, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS)}

@@ -18,7 +18,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
@@ -34,6 +34,7 @@ from .conjuntos import Coluna
 AUTOR = "Painel de Monitoramento do I PAECM (MJSP/CGETP)"
 TIPOS_DE_CONTEUDO = {
     "csv": "text/csv; charset=utf-8",
+    "excel.csv": "text/csv; charset=utf-8",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -58,6 +59,32 @@ def largura(coluna: Coluna) -> int:
 def hora_local(valor: datetime) -> datetime:
     """A naive local datetime, as spreadsheets store them."""
     return timezone.localtime(valor).replace(tzinfo=None) if timezone.is_aware(valor) else valor
+
+
+# Stamped on files when no data version is given: fixed, never "now".
+MOMENTO_FIXO = datetime(2024, 1, 1)
+
+
+def entrada_do_zip(nome: str, momento: datetime | None) -> zipfile.ZipInfo:
+    """A zip entry stamped with the data version's time, never "now", so the
+    same data always gives the same bytes."""
+    local = hora_local(momento or MOMENTO_FIXO)
+    carimbo = (
+        max(local.year, 1980),
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+    )
+    entrada = zipfile.ZipInfo(nome, date_time=carimbo)
+    entrada.compress_type = zipfile.ZIP_DEFLATED
+    entrada.external_attr = 0o644 << 16
+    return entrada
+
+
+def e_percentual(coluna: Coluna) -> bool:
+    return coluna.nome == "percentual"
 
 
 def escrever_em_blocos(entrada: IO[bytes], pedacos: Iterable[str]) -> int:
@@ -86,7 +113,7 @@ def texto_csv(valor) -> str:
     if isinstance(valor, bool):
         return "true" if valor else "false"
     if isinstance(valor, datetime):
-        return timezone.localtime(valor).isoformat()
+        return timezone.localtime(valor).isoformat(timespec="seconds")
     if isinstance(valor, date):
         return valor.isoformat()
     return str(valor)  # int and Decimal: a dot for decimals
@@ -113,12 +140,41 @@ def gerar_csv(colunas: Sequence[Coluna], linhas: Iterable[list]) -> Iterator[byt
         yield "".join(bloco).encode()
 
 
+def texto_csv_excel(valor) -> str:
+    """For Excel set to pt-BR: decimal comma, dd/mm/aaaa dates, sim/não."""
+    if isinstance(valor, bool):
+        return "sim" if valor else "não"
+    if isinstance(valor, datetime):
+        return f"{timezone.localtime(valor):%d/%m/%Y %H:%M:%S}"
+    if isinstance(valor, date):
+        return f"{valor:%d/%m/%Y}"
+    if isinstance(valor, Decimal | float):
+        return str(valor).replace(".", ",")
+    return texto_csv(valor)
+
+
+def gerar_csv_excel(colunas: Sequence[Coluna], linhas: Iterable[list]) -> Iterator[bytes]:
+    """The "CSV para Excel" convenience download (not part of the data
+    package): UTF-8 with a BOM, semicolons, decimal comma, Brazilian dates,
+    headers for people. Formulas are neutralised as in the CSV."""
+    escritor = csv.writer(_Eco(), delimiter=";", lineterminator="\r\n")
+    yield ("\ufeff" + escritor.writerow([c.titulo for c in colunas])).encode()
+    bloco = []
+    for linha in linhas:
+        bloco.append(escritor.writerow([texto_csv_excel(v) for v in linha]))
+        if len(bloco) >= LINHAS_POR_BLOCO:
+            yield "".join(bloco).encode()
+            bloco.clear()
+    if bloco:
+        yield "".join(bloco).encode()
+
+
 # JSON -----------------------------------------------------------------------
 
 
 def valor_json(valor):
     if isinstance(valor, datetime):
-        return timezone.localtime(valor).isoformat()
+        return timezone.localtime(valor).isoformat(timespec="seconds")
     if isinstance(valor, date):
         return valor.isoformat()
     if isinstance(valor, Decimal):
@@ -157,6 +213,8 @@ XLSX_CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet2.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     '<Override PartName="/docProps/core.xml" '
@@ -181,6 +239,7 @@ XLSX_RELS_LIVRO = (
     + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     f'<Relationship Id="rId1" Type="{XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{XLSX_REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{XLSX_REL}/worksheet" Target="worksheets/sheet2.xml"/>'
     "</Relationships>"
 )
 XLSX_APP = (
@@ -189,12 +248,14 @@ XLSX_APP = (
     "<Application>Painel de Monitoramento do I PAECM</Application></Properties>"
 )
 XLSX_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-# Cell formats (the s attribute of a cell): 0 default, 1 header, 2 date, 3 datetime.
-XLSX_CABECALHO, XLSX_DATA, XLSX_DATA_HORA = 1, 2, 3
+# Cell formats (the s attribute of a cell): 0 default, 1 header, 2 date (dd/mm/aaaa),
+# 3 datetime, 4 long text (wrapped), 5 percent shown on the stored value (45 -> "45 %").
+XLSX_CABECALHO, XLSX_DATA, XLSX_DATA_HORA, XLSX_LONGO, XLSX_PERCENTUAL = 1, 2, 3, 4, 5
 XLSX_ESTILOS = (
     f"{XLSX_XML}<styleSheet {XLSX_NS}>"
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
-    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/>'
+    '<numFmt numFmtId="166" formatCode="0&quot; %&quot;"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>'
     "</fonts>"
@@ -204,11 +265,14 @@ XLSX_ESTILOS = (
     "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
     'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -225,10 +289,12 @@ def texto_xlsx(texto: str) -> str:
 def celula_xlsx(referencia: str, valor, estilo: int = 0) -> str:
     """A cell whose type follows the value: text is always an inline string
     (never a formula), dates and datetimes are serial numbers with a date style."""
+    atributo_estilo = f' s="{estilo}"' if estilo else ""
     if valor is None:
-        return ""
+        # Written all the same: a row always has every column (readers that
+        # stop at the last cell would see a short row).
+        return f'<c r="{referencia}"{atributo_estilo}/>'
     if isinstance(valor, str):
-        atributo_estilo = f' s="{estilo}"' if estilo else ""
         return (
             f'<c r="{referencia}"{atributo_estilo} t="inlineStr">'
             f'<is><t xml:space="preserve">{texto_xlsx(valor)}</t></is></c>'
@@ -241,7 +307,26 @@ def celula_xlsx(referencia: str, valor, estilo: int = 0) -> str:
     if isinstance(valor, date):
         serial = (valor - EPOCA_XLSX.date()).days
         return f'<c r="{referencia}" s="{XLSX_DATA}"><v>{serial}</v></c>'
-    return f'<c r="{referencia}"><v>{valor}</v></c>'
+    return f'<c r="{referencia}"{atributo_estilo}><v>{valor}</v></c>'
+
+
+def estilo_xlsx(coluna: Coluna) -> int:
+    if coluna.nome in COLUNAS_LONGAS:
+        return XLSX_LONGO
+    return XLSX_PERCENTUAL if e_percentual(coluna) else 0
+
+
+def folha_sobre_xlsx(sobre: Sequence[tuple[str, str]]) -> str:
+    linhas = "".join(
+        f'<row r="{n}">{celula_xlsx(f"A{n}", rotulo, XLSX_CABECALHO)}'
+        f"{celula_xlsx(f'B{n}', valor, XLSX_LONGO)}</row>"
+        for n, (rotulo, valor) in enumerate(sobre, start=1)
+    )
+    return (
+        f'{XLSX_XML}<worksheet {XLSX_NS}><cols><col min="1" max="1" width="24" customWidth="1"/>'
+        '<col min="2" max="2" width="90" customWidth="1"/></cols>'
+        f"<sheetData>{linhas}</sheetData></worksheet>"
+    )
 
 
 def gravar_xlsx(
@@ -251,29 +336,42 @@ def gravar_xlsx(
     folha: str,
     colunas: Sequence[Coluna],
     linhas: Iterable[list],
+    momento: datetime | None = None,
+    sobre: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """A SpreadsheetML package of one sheet written straight into the zip, a
-    block of rows at a time: styled header frozen, a filter over every column
-    (openpyxl, even write-only, costs several times more per cell)."""
+    """A SpreadsheetML package written straight into the zip, a block of rows
+    at a time: the data sheet first (styled header frozen, a filter over every
+    column, Brazilian formats), then the "Sobre" sheet (openpyxl, even
+    write-only, costs several times more per cell). Dates written into the
+    file are the data version's (momento), so the same data gives the same bytes."""
     nome_folha = folha[:31]
     letras = [get_column_letter(i) for i in range(1, len(colunas) + 1)]
-    agora = timezone.now().replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    estilos = [estilo_xlsx(c) for c in colunas]
+    criado = hora_local(momento or MOMENTO_FIXO)
+    if timezone.is_aware(momento or MOMENTO_FIXO):
+        criado = timezone.localtime(momento).astimezone(UTC).replace(tzinfo=None)
+    criado = criado.replace(microsecond=0).isoformat() + "Z"
     with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
-        pacote.writestr("[Content_Types].xml", XLSX_CONTENT_TYPES)
-        pacote.writestr("_rels/.rels", XLSX_RELS)
-        pacote.writestr(
+
+        def escrever(nome: str, texto: str) -> None:
+            pacote.writestr(entrada_do_zip(nome, momento), texto)
+
+        escrever("[Content_Types].xml", XLSX_CONTENT_TYPES)
+        escrever("_rels/.rels", XLSX_RELS)
+        escrever(
             "docProps/core.xml",
             XLSX_XML + "<cp:coreProperties "
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<dc:title>{escape(titulo)}</dc:title><dc:creator>{escape(AUTOR)}</dc:creator>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{agora}</dcterms:created>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{criado}</dcterms:created>'
             "</cp:coreProperties>",
         )
-        pacote.writestr("docProps/app.xml", XLSX_APP)
-        pacote.writestr("xl/_rels/workbook.xml.rels", XLSX_RELS_LIVRO)
-        pacote.writestr("xl/styles.xml", XLSX_ESTILOS)
+        escrever("docProps/app.xml", XLSX_APP)
+        escrever("xl/_rels/workbook.xml.rels", XLSX_RELS_LIVRO)
+        escrever("xl/styles.xml", XLSX_ESTILOS)
+        escrever("xl/worksheets/sheet2.xml", folha_sobre_xlsx(sobre))
         larguras = "".join(
             f'<col min="{i}" max="{i}" width="{largura(c)}" customWidth="1"/>'
             for i, c in enumerate(colunas, start=1)
@@ -282,7 +380,7 @@ def gravar_xlsx(
             celula_xlsx(f"{letra}1", c.titulo, XLSX_CABECALHO)
             for letra, c in zip(letras, colunas, strict=True)
         )
-        with pacote.open("xl/worksheets/sheet1.xml", "w") as planilha:
+        with pacote.open(entrada_do_zip("xl/worksheets/sheet1.xml", momento), "w") as planilha:
             planilha.write(
                 (
                     XLSX_XML + f'<worksheet {XLSX_NS}><sheetViews><sheetView workbookViewId="0">'
@@ -297,8 +395,8 @@ def gravar_xlsx(
                 (
                     f'<row r="{n}">'
                     + "".join(
-                        celula_xlsx(f"{letra}{n}", v)
-                        for letra, v in zip(letras, linha, strict=True)
+                        celula_xlsx(f"{letra}{n}", v, e)
+                        for letra, v, e in zip(letras, linha, estilos, strict=True)
                     )
                     + "</row>"
                     for n, linha in enumerate(linhas, start=2)
@@ -309,11 +407,12 @@ def gravar_xlsx(
             )
         citado = nome_folha.replace("'", "''")
         area = f"'{citado}'!$A$1:${letras[-1]}${total}"
-        pacote.writestr(
+        escrever(
             "xl/workbook.xml",
             f"{XLSX_XML}<workbook {XLSX_NS} "
             f'xmlns:r="{XLSX_REL}"><sheets>'
-            f'<sheet name={quoteattr(nome_folha)} sheetId="1" r:id="rId1"/></sheets>'
+            f'<sheet name={quoteattr(nome_folha)} sheetId="1" r:id="rId1"/>'
+            '<sheet name="Sobre" sheetId="2" r:id="rId3"/></sheets>'
             '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
             f"{escape(area)}</definedName></definedNames></workbook>",
         )
@@ -348,20 +447,27 @@ ODS_ESTILOS_DOCUMENTO = (
     "<office:styles/></office:document-styles>"
 )
 ODS_ESTILOS_AUTOMATICOS = (
-    '<number:date-style style:name="N-data"><number:year number:style="long"/>'
-    '<number:text>-</number:text><number:month number:style="long"/>'
-    '<number:text>-</number:text><number:day number:style="long"/></number:date-style>'
-    '<number:date-style style:name="N-datahora"><number:year number:style="long"/>'
-    '<number:text>-</number:text><number:month number:style="long"/>'
-    '<number:text>-</number:text><number:day number:style="long"/><number:text> </number:text>'
+    '<number:date-style style:name="N-data"><number:day number:style="long"/>'
+    '<number:text>/</number:text><number:month number:style="long"/>'
+    '<number:text>/</number:text><number:year number:style="long"/></number:date-style>'
+    '<number:date-style style:name="N-datahora"><number:day number:style="long"/>'
+    '<number:text>/</number:text><number:month number:style="long"/>'
+    '<number:text>/</number:text><number:year number:style="long"/><number:text> </number:text>'
     '<number:hours number:style="long"/><number:text>:</number:text>'
     '<number:minutes number:style="long"/></number:date-style>'
+    '<number:number-style style:name="N-pct"><number:number number:decimal-places="0" '
+    'number:min-integer-digits="1"/><number:text> %</number:text></number:number-style>'
+    '<style:style style:name="pct" style:family="table-cell" style:data-style-name="N-pct"/>'
     '<style:style style:name="data" style:family="table-cell" style:data-style-name="N-data"/>'
     '<style:style style:name="datahora" style:family="table-cell" '
     'style:data-style-name="N-datahora"/>'
     '<style:style style:name="cabecalho" style:family="table-cell">'
     f'<style:table-cell-properties fo:background-color="#{COR_CABECALHO}" fo:wrap-option="wrap"/>'
     '<style:text-properties fo:font-weight="bold" fo:color="#ffffff"/></style:style>'
+    '<style:style style:name="sobre-rotulo" style:family="table-column">'
+    '<style:table-column-properties style:column-width="5cm"/></style:style>'
+    '<style:style style:name="sobre-valor" style:family="table-column">'
+    '<style:table-column-properties style:column-width="18cm"/></style:style>'
     '<style:style style:name="longo" style:family="table-cell">'
     '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/></style:style>'
 )
@@ -377,15 +483,16 @@ _ESPECIAIS = re.compile(r"[\r\n\t]|^ |  ")
 
 
 def paragrafo_ods(texto: str) -> str:
-    """Text as ODF keeps it: line breaks, tabs and runs of spaces are
-    elements, since XML collapses whitespace."""
+    """Text as ODF keeps it: one paragraph per line (as LibreOffice writes a
+    multi-line cell, and reads it back with its line breaks), tabs and runs
+    of spaces as elements, since XML collapses whitespace."""
     texto = limpar_celula(texto)
     if not _ESPECIAIS.search(texto):
         return f"<text:p>{escape(texto)}</text:p>"
     linhas = []
     for linha in _QUEBRAS.split(texto):
         linhas.append(_ESPACOS.sub(_espacos, escape(linha)).replace("\t", "<text:tab/>"))
-    return "<text:p>" + "<text:line-break/>".join(linhas) + "</text:p>"
+    return "".join(f"<text:p>{linha}</text:p>" for linha in linhas)
 
 
 def celula_ods(valor, estilo: str = "") -> str:
@@ -407,14 +514,19 @@ def celula_ods(valor, estilo: str = "") -> str:
         local = hora_local(valor).replace(microsecond=0)
         return (
             f'<table:table-cell table:style-name="datahora" office:value-type="date" '
-            f'office:date-value="{local.isoformat()}"><text:p>{local:%Y-%m-%d %H:%M}</text:p>'
+            f'office:date-value="{local.isoformat()}"><text:p>{local:%d/%m/%Y %H:%M}</text:p>'
             "</table:table-cell>"
         )
     if isinstance(valor, date):
         return (
             f'<table:table-cell table:style-name="data" office:value-type="date" '
-            f'office:date-value="{valor.isoformat()}"><text:p>{valor.isoformat()}</text:p>'
+            f'office:date-value="{valor.isoformat()}"><text:p>{valor:%d/%m/%Y}</text:p>'
             "</table:table-cell>"
+        )
+    if estilo == "pct":
+        return (
+            f'<table:table-cell table:style-name="pct" office:value-type="float" '
+            f'office:value="{valor}"><text:p>{valor} %</text:p></table:table-cell>'
         )
     return (
         f'<table:table-cell office:value-type="float" office:value="{valor}">'
@@ -429,31 +541,43 @@ def gravar_ods(
     folha: str,
     colunas: Sequence[Coluna],
     linhas: Iterable[list],
+    momento: datetime | None = None,
+    sobre: Sequence[tuple[str, str]] = (),
 ) -> None:
     """An OpenDocument spreadsheet written straight into the zip, a block of
-    rows at a time (odfpy would hold the whole document in memory)."""
+    rows at a time (odfpy would hold the whole document in memory): the data
+    table, then "Sobre". Its dates are the data version's (momento)."""
     estilos_colunas = "".join(
         f'<style:style style:name="co{i}" style:family="table-column">'
         f'<style:table-column-properties style:column-width="{largura(c) * 0.2:.1f}cm"/>'
         "</style:style>"
         for i, c in enumerate(colunas)
     )
-    estilos = ["longo" if c.nome in COLUNAS_LONGAS else "" for c in colunas]
+    estilos = [
+        "longo" if c.nome in COLUNAS_LONGAS else "pct" if e_percentual(c) else "" for c in colunas
+    ]
+    data = hora_local(momento or MOMENTO_FIXO).replace(microsecond=0).isoformat()
     with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
         # The mimetype comes first, uncompressed, so tools can recognise the file.
-        pacote.writestr(zipfile.ZipInfo("mimetype"), ODS_TIPO, compress_type=zipfile.ZIP_STORED)
-        pacote.writestr("META-INF/manifest.xml", ODS_MANIFEST)
-        pacote.writestr(
+        tipo = entrada_do_zip("mimetype", momento)
+        tipo.compress_type = zipfile.ZIP_STORED
+        pacote.writestr(tipo, ODS_TIPO)
+
+        def escrever(nome: str, texto: str) -> None:
+            pacote.writestr(entrada_do_zip(nome, momento), texto)
+
+        escrever("META-INF/manifest.xml", ODS_MANIFEST)
+        escrever(
             "meta.xml",
             f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {ODS_NS}>'
             f"<office:meta><dc:title>{escape(titulo)}</dc:title>"
             f"<meta:initial-creator>{escape(AUTOR)}</meta:initial-creator>"
             f"<dc:creator>{escape(AUTOR)}</dc:creator>"
-            f"<dc:date>{timezone.now().replace(microsecond=0, tzinfo=None).isoformat()}</dc:date>"
+            f"<dc:date>{data}</dc:date>"
             "</office:meta></office:document-meta>",
         )
-        pacote.writestr("styles.xml", ODS_ESTILOS_DOCUMENTO)
-        with pacote.open("content.xml", "w") as conteudo:
+        escrever("styles.xml", ODS_ESTILOS_DOCUMENTO)
+        with pacote.open(entrada_do_zip("content.xml", momento), "w") as conteudo:
             cabecalho = "".join(celula_ods(c.titulo, "cabecalho") for c in colunas)
             conteudo.write(
                 (
@@ -478,6 +602,17 @@ def gravar_ods(
                     for linha in linhas
                 ),
             )
+            sobre_ods = "".join(
+                f"<table:table-row>{celula_ods(rotulo, 'cabecalho')}{celula_ods(valor, 'longo')}"
+                "</table:table-row>"
+                for rotulo, valor in sobre
+            )
             conteudo.write(
-                b"</table:table></office:spreadsheet></office:body></office:document-content>"
+                (
+                    '</table:table><table:table table:name="Sobre">'
+                    '<table:table-column table:style-name="sobre-rotulo"/>'
+                    '<table:table-column table:style-name="sobre-valor"/>'
+                    f"{sobre_ods or '<table:table-row><table:table-cell/></table:table-row>'}"
+                    "</table:table></office:spreadsheet></office:body></office:document-content>"
+                ).encode()
             )

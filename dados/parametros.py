@@ -141,18 +141,28 @@ FILTROS_DE_RELATOS = {
 }
 
 
+VAZIO = "Valor vazio: para não filtrar, omita o parâmetro."
+
+
 def sem_nulos(params: Mapping[str, str]) -> dict:
-    """Errors for values no database column can hold (NUL characters)."""
-    return {
-        nome: {"valor": valor.replace("\x00", "\\0"), "mensagem": "Caractere nulo não permitido."}
-        for nome, valor in params.items()
-        if "\x00" in valor
-    }
+    """Errors for empty values and for values no database column can hold
+    (NUL characters)."""
+    erros = {}
+    for nome, valor in params.items():
+        if valor == "":
+            erros[nome] = {"valor": "", "mensagem": VAZIO}
+        elif "\x00" in valor:
+            erros[nome] = {
+                "valor": valor.replace("\x00", "\\0"),
+                "mensagem": "Caractere nulo não permitido.",
+            }
+    return erros
 
 
 def validar(params: Mapping[str, str], parametros, plano) -> tuple[dict, dict]:
     """(clean values of the given parameters, errors by parameter name)."""
-    limpos, erros = {}, sem_nulos(params)
+    nomes = {parametro.nome for parametro in parametros}
+    limpos, erros = {}, sem_nulos({n: v for n, v in params.items() if n in nomes})
     for parametro in parametros:
         valor = params.get(parametro.nome)
         if not valor or parametro.nome in erros:

@@ -2,13 +2,16 @@ from django.urls import path
 
 from comum.http import dados_abertos
 
-from . import api, feeds, views
+from . import api, descoberta, feeds, views
 
 app_name = "dados"
 
 urlpatterns = [
+    path("robots.txt", descoberta.robots, name="robots"),
+    path("sitemap.xml", descoberta.sitemap, name="sitemap"),
     path("dados/", views.index, name="index"),
     path("dados/datapackage.json", dados_abertos(views.datapackage), name="datapackage"),
+    path("dados/dados-abertos.zip", dados_abertos(views.pacote_zip), name="zip"),
     path(
         "dados/<slug:nome>.<str:formato>",
         dados_abertos(views.arquivo),

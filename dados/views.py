@@ -1,136 +1,76 @@
 """/dados/: the open data page, the files, and datapackage.json."""
 
+import json
 import tempfile
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from comum.enderecos import absoluto
 from monitoramento.models import Ciclo
 
-from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
-from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx, json_de
+from .conjuntos import ATIVIDADES, CONJUNTOS, Conjunto
+from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_csv_excel, gerar_json, json_de
+from .pacote import (
+    FORMATOS,
+    FREQUENCIA,
+    LICENCA_DADOS,
+    LICENCA_TEXTO,
+    NEUTRALIZACAO,
+    NOME_DO_ZIP,
+    PALAVRAS_CHAVE,
+    PUBLICADOR,
+    cobertura_temporal,
+    descricao_do_pacote,
+    gravar,
+    gravar_zip,
+    json_do_pacote,
+    registros,
+)
 from .parametros import ParametrosInvalidos, resposta_de_erro
 from .relatorio import gerar_relatorio, nome_do_arquivo
-from .selecao import erros_dos_filtros, filtro_de_atividades
 from .versao import plano_com_versao, responder
+from .versoes import HISTORICO, VERSAO
 
-LICENCA_DADOS = {
-    "name": "CC-BY-4.0",
-    "title": "Creative Commons Atribuição 4.0 Internacional (dados de monitoramento)",
-    "path": "https://creativecommons.org/licenses/by/4.0/deed.pt-br",
-}
-LICENCA_TEXTO = {
-    "name": "CC-BY-ND-3.0",
-    "title": "Creative Commons Atribuição-SemDerivações 3.0 (texto do plano, reproduzido sem alterações)",
-    "path": "https://creativecommons.org/licenses/by-nd/3.0/deed.pt_BR",
-}
-FREQUENCIA = (
-    "Contínua: os arquivos são gerados no momento do download e refletem cada relato assim que "
-    "a CGETP o publica. Os parceiros relatam a cada semestre (ciclos de monitoramento)."
-)
-FORMATOS = ("csv", "json", "xlsx", "ods")
-
-# Foreign keys between the data sets, for datapackage.json.
-CHAVES_ESTRANGEIRAS = {
-    "relatos": [("atividade_codigo", "atividades", "atividade_codigo")],
-    "evidencias": [("relato_id", "relatos", "relato_id")],
-}
+FORMATO_EXCEL = "excel.csv"
+GERADORES = {"csv": gerar_csv, "json": gerar_json, FORMATO_EXCEL: gerar_csv_excel}
 
 
-def registros(conjunto: Conjunto, plano, params):
-    """The rows of a data set, filtered like /plano/ for activities; an
-    invalid filter raises ParametrosInvalidos (a 400, never ignored)."""
-    consulta = conjunto.registros(plano)
-    if conjunto is ATIVIDADES:
-        filtro = filtro_de_atividades(params, consulta)
-        if erros := erros_dos_filtros(filtro):
-            raise ParametrosInvalidos(erros)
-        consulta = filtro.qs
-    return consulta.iterator(chunk_size=LOTE)
-
-
-def resposta_do_arquivo(conjunto: Conjunto, formato: str, linhas, *, titulo: str):
+def resposta_do_arquivo(conjunto: Conjunto, formato: str, plano, params):
     nome = f"{conjunto.nome}.{formato}"
     tipo = TIPOS_DE_CONTEUDO[formato]
-    if formato in ("csv", "json"):
-        gerador = gerar_csv if formato == "csv" else gerar_json
-        resposta = StreamingHttpResponse(gerador(conjunto.colunas, linhas), content_type=tipo)
+    linhas = conjunto.linhas(registros(conjunto, plano, params))
+    if formato in GERADORES:
+        resposta = StreamingHttpResponse(
+            GERADORES[formato](conjunto.colunas, linhas), content_type=tipo
+        )
         resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
         return resposta
-    gravar = gravar_xlsx if formato == "xlsx" else gravar_ods
     arquivo = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    gravar(arquivo, titulo=titulo, folha=conjunto.nome, colunas=conjunto.colunas, linhas=linhas)
+    gravar(arquivo, conjunto, formato, plano, linhas, params=params)
     arquivo.seek(0)
     return FileResponse(arquivo, as_attachment=True, filename=nome, content_type=tipo)
 
 
 def arquivo(request, nome: str, formato: str):
     conjunto = CONJUNTOS.get(nome)
-    if conjunto is None or formato not in FORMATOS:
+    if conjunto is None or formato not in (*FORMATOS, FORMATO_EXCEL):
         raise Http404("Conjunto de dados ou formato inexistente.")
     plano = plano_com_versao()
 
     def gerar():
         try:
-            linhas = conjunto.linhas(registros(conjunto, plano, request.GET))
+            return resposta_do_arquivo(conjunto, formato, plano, request.GET)
         except ParametrosInvalidos as erro:
             return resposta_de_erro(erro.erros, json_de)
-        titulo = f"{conjunto.titulo} · {plano.sigla}"
-        return resposta_do_arquivo(conjunto, formato, linhas, titulo=titulo)
 
     return responder(request, plano, gerar, muda_a_cada_dia=conjunto is ATIVIDADES)
-
-
-def descricao_do_pacote(plano, base: str) -> dict:
-    """A Frictionless tabular data package: each data set's CSV and schema."""
-    recursos = []
-    for conjunto in CONJUNTOS.values():
-        schema = {
-            "fields": [
-                {"name": c.nome, "title": c.titulo, "type": c.tipo, "description": c.descricao}
-                for c in conjunto.colunas
-            ],
-            "primaryKey": list(conjunto.chave),
-            "missingValues": [""],
-        }
-        if conjunto.nome in CHAVES_ESTRANGEIRAS:
-            schema["foreignKeys"] = [
-                {"fields": campo, "reference": {"resource": recurso, "fields": alvo}}
-                for campo, recurso, alvo in CHAVES_ESTRANGEIRAS[conjunto.nome]
-            ]
-        recursos.append(
-            {
-                "name": conjunto.nome,
-                "title": conjunto.titulo,
-                "description": conjunto.descricao,
-                "path": f"{base}{conjunto.nome}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
-                "schema": schema,
-            }
-        )
-    pacote = {
-        "profile": "tabular-data-package",
-        "name": f"{plano.slug}-monitoramento",
-        "title": f"Monitoramento do {plano.sigla}",
-        "description": f"Dados abertos do painel de monitoramento do {plano.nome}.",
-        "homepage": base,
-        "licenses": [LICENCA_DADOS, LICENCA_TEXTO],
-        "sources": [{"title": "Página oficial do plano", "path": plano.url_fonte}],
-        "resources": recursos,
-    }
-    if plano.ultima_alteracao:
-        pacote["created"] = plano.ultima_alteracao.isoformat()
-    return pacote
 
 
 def datapackage(request):
@@ -138,11 +78,71 @@ def datapackage(request):
 
     def gerar():
         base = absoluto(reverse("dados:index"), request)
-        return JsonResponse(
-            descricao_do_pacote(plano, base), json_dumps_params={"ensure_ascii": False}
+        return HttpResponse(
+            json_do_pacote(descricao_do_pacote(plano, base)), content_type="application/json"
         )
 
-    return responder(request, plano, gerar)
+    return responder(request, plano, gerar, muda_a_cada_dia=True)
+
+
+def pacote_zip(request):
+    """Every data set in every format, with its datapackage.json, in one zip."""
+    plano = plano_com_versao()
+
+    def gerar():
+        arquivo = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        gravar_zip(arquivo, plano)
+        arquivo.seek(0)
+        return FileResponse(
+            arquivo, as_attachment=True, filename=NOME_DO_ZIP, content_type="application/zip"
+        )
+
+    return responder(request, plano, gerar, muda_a_cada_dia=True)
+
+
+def json_ld(plano, request) -> str:
+    """Schema.org Dataset markup of /dados/, escaped for a <script> element."""
+    dados = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"Monitoramento do {plano.sigla}",
+        "description": f"Dados abertos do painel de monitoramento do {plano.nome}.",
+        "url": absoluto(reverse("dados:index"), request),
+        "version": VERSAO,
+        "keywords": PALAVRAS_CHAVE,
+        "license": LICENCA_DADOS["path"],
+        "isAccessibleForFree": True,
+        "inLanguage": "pt-BR",
+        "temporalCoverage": "{start}/{end}".format(**cobertura_temporal(plano)),
+        "publisher": {
+            "@type": "GovernmentOrganization",
+            "name": PUBLICADOR["title"],
+            "url": PUBLICADOR["path"],
+        },
+        "creator": {"@type": "GovernmentOrganization", "name": PUBLICADOR["title"]},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f"{conjunto.nome}.{formato}",
+                "encodingFormat": TIPOS_DE_CONTEUDO[formato].split(";")[0],
+                "contentUrl": absoluto(f"/dados/{conjunto.nome}.{formato}", request),
+            }
+            for conjunto in CONJUNTOS.values()
+            for formato in FORMATOS
+        ]
+        + [
+            {
+                "@type": "DataDownload",
+                "name": NOME_DO_ZIP,
+                "encodingFormat": "application/zip",
+                "contentUrl": absoluto(reverse("dados:zip"), request),
+            }
+        ],
+    }
+    if plano.ultima_alteracao:
+        dados["dateModified"] = plano.ultima_alteracao.isoformat(timespec="seconds")
+    texto = json.dumps(dados, ensure_ascii=False)
+    return texto.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
 def index(request):
@@ -157,6 +157,12 @@ def index(request):
             "licenca_dados": LICENCA_DADOS,
             "licenca_texto": LICENCA_TEXTO,
             "frequencia": FREQUENCIA,
+            "neutralizacao": NEUTRALIZACAO,
+            "versao": VERSAO,
+            "historico": HISTORICO,
+            "publicador": PUBLICADOR,
+            "json_ld": mark_safe(json_ld(plano, request)),  # noqa: S308 - escaped above
+            "nome_do_zip": NOME_DO_ZIP,
         },
     )
 

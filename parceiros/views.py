@@ -1,7 +1,8 @@
 """The public pages of the partner institutions."""
 
 from django.db.models import F
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo, resumo_por_instituicao
@@ -48,7 +49,14 @@ def instituicao(request, slug):
     # action, objective and its role; 4. the current cycle; 5-6. its coverage.
     hoje = timezone.localdate()
     plano = plano_padrao()
-    instituicao = get_object_or_404(Instituicao, slug=slug)
+    instituicao = Instituicao.objects.filter(slug=slug).first()
+    if instituicao is None:
+        # The identifier is the slug; an old address with the sigla (or in
+        # another case) redirects to it.
+        antiga = Instituicao.objects.por_identificador(slug)
+        if antiga is None:
+            raise Http404("Instituição inexistente.")
+        return redirect("parceiros:instituicao", slug=antiga.slug, permanent=True)
     atividades = list(
         Atividade.objects.do_parceiro(instituicao)
         .filter(acao__objetivo__plano=plano)

@@ -171,7 +171,7 @@ class AtividadeFilter(django_filters.FilterSet):
         activities whose code or text, or whose action's or objective's text,
         contains every one of them, ignoring accents and case."""
         termo = value.strip().strip(".")
-        if partes_do_codigo(termo) is not None and termo.replace(".", "").isdigit():
+        if partes_do_codigo(termo) is not None:
             return queryset.filter(Q(codigo=termo) | Q(codigo__startswith=f"{termo}."))
         palavras = value.split()
         if not palavras:

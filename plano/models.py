@@ -16,7 +16,9 @@ from .indicadores import Situacao
 def partes_do_codigo(codigo: str) -> list[int] | None:
     """'2.3.1' -> [2, 3, 1]; None for anything that is not a plan code."""
     partes = codigo.strip().strip(".").split(".")
-    if not 1 <= len(partes) <= 3 or not all(p.isdigit() and int(p) > 0 for p in partes):
+    if not 1 <= len(partes) <= 3 or not all(
+        p.isascii() and p.isdigit() and int(p) > 0 for p in partes
+    ):
         return None
     return [int(p) for p in partes]
 

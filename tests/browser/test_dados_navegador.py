@@ -13,12 +13,20 @@ pytestmark = [
 def test_dados_sem_violacoes_e_baixa_o_csv_de_atividades(live_server, page, plano, sem_violacoes):
     page.goto(f"{live_server.url}/dados/")
     assert page.locator("h1").inner_text() == "Dados abertos"
-    assert page.locator("section.conjunto").count() == 5
+    assert page.locator("section.conjunto").count() == 6
     sem_violacoes(page)
     with page.expect_download() as baixado:
-        page.locator("#conjunto-atividades a", has_text="CSV").click()
+        page.locator("#conjunto-atividades a[href='/dados/atividades.csv']").click()
     download = baixado.value
     assert download.suggested_filename == "atividades.csv"
     with open(download.path(), encoding="utf-8", newline="") as arquivo:
         linhas = list(csv.reader(arquivo))
     assert linhas[0][:2] == ["plano", "objetivo_codigo"] and len(linhas) == 1 + 75
+
+
+def test_dados_em_360_px_sem_rolagem_lateral(live_server, page, plano, sem_violacoes):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server.url}/dados/")
+    largura = page.evaluate("document.documentElement.scrollWidth")
+    assert largura <= 360, largura
+    sem_violacoes(page)

@@ -10,6 +10,7 @@ from pathlib import Path
 from odf import teletype
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
+from odf.text import P
 from openpyxl import load_workbook
 
 
@@ -36,7 +37,8 @@ def ler_ods(conteudo: bytes) -> list[list[tuple[str, object]]]:
             elif tipo == "date":
                 valor = celula.getAttribute("datevalue")
             else:
-                valor = teletype.extractText(celula)
+                # One paragraph per line, as LibreOffice writes a multi-line cell.
+                valor = "\n".join(teletype.extractText(p) for p in celula.getElementsByType(P))
             celulas.append((tipo, valor))
         linhas.append(celulas)
     return linhas

@@ -38,5 +38,6 @@ def test_schemathesis_nao_encontra_falhas_na_api(live_server, historico, tmp_pat
         timeout=600,
         check=False,
         env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,
     )
     assert saida.returncode == 0, saida.stdout[-6000:] + saida.stderr[-2000:]

@@ -4,12 +4,9 @@ import csv
 import json
 from datetime import datetime
 
-import frictionless
 import pytest
 
 from dados.conjuntos import CONJUNTOS
-from dados.versao import plano_com_versao
-from dados.views import descricao_do_pacote
 from monitoramento.models import Atualizacao
 from plano.models import Atividade
 
@@ -33,21 +30,24 @@ def test_csv_de_atividades_tem_as_75_atividades_com_situacao_e_parceiros(client,
     ]
     linha = next(x for x in linhas if x["atividade_codigo"] == "1.1.1")
     assert linha["objetivo_codigo"] == "1" and linha["acao_codigo"] == "1.1"
-    assert linha["parceiros"].split("; ") == [
+    assert "parceiros" not in linha  # the links are a data set of their own
+    vinculos = ler_csv(baixar(client, "/dados/vinculos.csv"))
+    assert [v["instituicao_sigla"] for v in vinculos if v["atividade_codigo"] == "1.1.1"] == [
+        "Agências Internacionais",
+        "DPU",
         "MJSP",
         "MPF",
-        "PF",
-        "DPU",
-        "Agências Internacionais",
         "OSCs",
+        "PF",
     ]
+    assert {v["instituicao"] for v in vinculos} >= {"pf", "dpu", "mjsp"}
     assert (linha["situacao"], linha["situacao_rotulo"], linha["percentual"]) == (
         "em_andamento",
         "Em andamento",
         "45",
     )
     publicado = historico["publicados"][1].validado_em
-    assert datetime.fromisoformat(linha["atualizado_em"]) == publicado
+    assert datetime.fromisoformat(linha["atualizado_em"]) == publicado.replace(microsecond=0)
     sem_relato = next(x for x in linhas if x["atividade_codigo"] == "4.6.2")
     assert (sem_relato["situacao"], sem_relato["percentual"]) == ("sem_informacao", "")
 
@@ -107,7 +107,7 @@ def test_xlsx_guarda_texto_como_texto_e_numeros_como_numeros(client, historico):
     titulos = [c.value for c in folha[1]]
     assert titulos[:3] == ["Identificador", "Ciclo", "Código do objetivo"]
     assert folha.freeze_panes == "A2"
-    assert folha.auto_filter.ref == "A1:M4"
+    assert folha.auto_filter.ref == "A1:O4"
     assert folha.max_row == 1 + 3
     col = {t: i for i, t in enumerate(titulos)}
     linha = next(
@@ -116,7 +116,7 @@ def test_xlsx_guarda_texto_como_texto_e_numeros_como_numeros(client, historico):
     realizado = linha[col["O que foi feito"]]
     assert realizado.data_type == "s" and realizado.value == FORMULAS["realizado"]
     assert linha[col["% executado"]].value == 45
-    assert isinstance(linha[col["Publicado em"]].value, datetime)
+    assert isinstance(linha[col["Publicado em (horário de Brasília)"]].value, datetime)
     outra = next(
         r for r in folha.iter_rows(min_row=2) if r[0].value == historico["publicados"][2].pk
     )
@@ -146,7 +146,7 @@ def test_ods_guarda_texto_como_texto_e_numeros_como_numeros(client, historico):
     linha = next(x for x in linhas[1:] if x[0] == ("float", pk))
     assert linha[col["O que foi feito"]] == ("string", FORMULAS["realizado"])
     assert linha[col["% executado"]] == ("float", 45.0)
-    assert linha[col["Publicado em"]][0] == "date"
+    assert linha[col["Publicado em (horário de Brasília)"]][0] == "date"
     outra = next(x for x in linhas[1:] if x[0] == ("float", float(historico["publicados"][2].pk)))
     # The tab survives; the carriage return becomes a line break.
     assert outra[col["O que foi feito"]] == (
@@ -166,29 +166,23 @@ def test_libreoffice_le_planilhas_sem_avaliar_formulas(client, historico, tmp_pa
     linha = next(x for x in linhas if x["Identificador"] == str(historico["publicados"][1].pk))
     assert linha["O que foi feito"] == FORMULAS["realizado"]
     assert linha["Restrições e providências"] == FORMULAS["restricoes"]
-    assert linha["% executado"] == "45"
+    # Shown on the stored value, as a person reads it.
+    assert linha["% executado"] == "45 %"
     outra = next(x for x in linhas if x["Identificador"] == str(historico["publicados"][2].pk))
     assert outra["Restrições e providências"] == "-1+2"
-    assert outra["% executado"] == "100"
+    assert outra["% executado"] == "100 %"
 
 
-def test_pacote_de_dados_valida_com_frictionless(client, historico, tmp_path):
-    for nome in CONJUNTOS:
-        (tmp_path / f"{nome}.csv").write_bytes(baixar(client, f"/dados/{nome}.csv"))
-    descricao = descricao_do_pacote(plano_com_versao(), base="")
-    (tmp_path / "datapackage.json").write_text(json.dumps(descricao), encoding="utf-8")
-    relatorio = frictionless.validate(str(tmp_path / "datapackage.json"))
-    assert relatorio.valid, relatorio.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert [t.stats["rows"] for t in relatorio.tasks] == [75, 3, 2, 8, 2]
-
-
-def test_datapackage_publicado_aponta_para_os_csv(client, historico):
+def test_datapackage_publicado_aponta_para_cada_arquivo(client, historico):
     pacote = client.get("/dados/datapackage.json").json()
     assert [r["path"] for r in pacote["resources"]] == [
-        f"http://testserver/dados/{nome}.csv" for nome in CONJUNTOS
+        f"http://testserver/dados/{nome}.{formato}"
+        for formato in ("csv", "json", "xlsx", "ods")
+        for nome in CONJUNTOS
     ]
-    campos = pacote["resources"][0]["schema"]["fields"]
-    assert {"name": "percentual", "type": "integer"}.items() <= campos[11].items()
+    campos = {c["name"]: c for c in pacote["resources"][0]["schema"]["fields"]}
+    assert campos["percentual"]["type"] == "integer"
+    assert campos["percentual"]["constraints"] == {"minimum": 0, "maximum": 100}
 
 
 def test_get_condicional_responde_304_ate_publicar_novo_relato(client, historico):

@@ -127,6 +127,13 @@ def test_relatos_aceitam_identificador_ou_sigla_e_recusam_o_resto(client, histor
     assert "pf" in erro["parametros"]["instituicao"]["valores_permitidos"]
 
 
+def test_digito_que_nao_e_ascii_na_busca_nao_derruba_a_pagina_nem_a_api(client, historico):
+    # "²" is a digit to str.isdigit() but not to int(): found by schemathesis.
+    for url in ("/plano/?busca=%C2%B2", "/api/v1/atividades/?busca=%C2%B2"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/v1/atividades/?busca=1.%C2%B2").json()["total"] == 0
+
+
 def test_plano_anuncia_o_feed_de_relatos(client, historico):
     pagina = client.get("/plano/").content.decode()
     assert 'rel="alternate" type="application/atom+xml"' in pagina

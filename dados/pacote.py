@@ -1,0 +1,288 @@
+"""The open data as files: each data set in each format, as bytes that
+depend only on the data (the same data version gives the same bytes), their
+description as a Frictionless data package, and one zip of everything."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from django.utils import timezone
+
+from comum.enderecos import absoluto
+from plano.models import Atividade
+
+from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
+from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
+from .parametros import ParametrosInvalidos
+from .selecao import erros_dos_filtros, filtro_de_atividades
+from .versoes import HISTORICO, VERSAO
+
+FORMATOS = ("csv", "json", "xlsx", "ods")
+NOME_DO_ZIP = "dados-abertos.zip"
+LICENCA_DADOS = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Atribuição 4.0 Internacional (dados de monitoramento)",
+    "path": "https://creativecommons.org/licenses/by/4.0/deed.pt-br",
+}
+LICENCA_TEXTO = {
+    "name": "CC-BY-ND-3.0",
+    "title": "Creative Commons Atribuição-SemDerivações 3.0 (texto do plano, reproduzido sem alterações)",
+    "path": "https://creativecommons.org/licenses/by-nd/3.0/deed.pt_BR",
+}
+PUBLICADOR = {
+    "title": (
+        "Coordenação-Geral de Enfrentamento ao Tráfico de Pessoas e Contrabando de Migrantes "
+        "(CGETP), Ministério da Justiça e Segurança Pública"
+    ),
+    "role": "publisher",
+    # Requests under the access-to-information law go through Fala.BR.
+    "path": "https://falabr.cgu.gov.br/",
+}
+PALAVRAS_CHAVE = [
+    "contrabando de migrantes",
+    "migração",
+    "plano de ação",
+    "monitoramento",
+    "políticas públicas",
+    "Ministério da Justiça e Segurança Pública",
+]
+# DCAT's frequency vocabulary: each file is generated at download time.
+FREQUENCIA_DCAT = "http://purl.org/cld/freq/continuous"
+FREQUENCIA = (
+    "Contínua: os arquivos são gerados no momento do download e refletem cada relato assim que "
+    "a CGETP o publica. Os parceiros relatam a cada semestre (ciclos de monitoramento)."
+)
+NEUTRALIZACAO = (
+    "No CSV, um texto que começa com =, +, -, @, tabulação ou retorno de carro ganha um "
+    "apóstrofo (') no início, para que planilhas não o tratem como fórmula: remova-o para "
+    "obter o texto exato. JSON, XLSX e ODS trazem o texto exato (nas planilhas, sempre "
+    "como texto)."
+)
+DESCRICAO_DOS_FORMATOS = {
+    "csv": "CSV (RFC 4180): UTF-8, vírgula, datas ISO 8601, ponto decimal. " + NEUTRALIZACAO,
+    "json": "JSON: uma lista de objetos com as mesmas colunas e os tipos de cada uma.",
+    "xlsx": "XLSX (Office Open XML): a primeira folha traz os dados; a folha Sobre, a fonte.",
+    "ods": "ODS (OpenDocument): a primeira folha traz os dados; a folha Sobre, a fonte.",
+}
+
+
+def momento_dos_dados(plano) -> datetime:
+    """The date written into files: the data version's, never "now"."""
+    return plano.ultima_alteracao or datetime(2024, 1, 1, tzinfo=timezone.get_current_timezone())
+
+
+def registros(conjunto: Conjunto, plano, params=None):
+    """The rows of a data set, filtered like /plano/ for activities; an
+    invalid filter raises ParametrosInvalidos (a 400, never ignored)."""
+    consulta = conjunto.registros(plano)
+    if conjunto is ATIVIDADES and params:
+        filtro = filtro_de_atividades(params, consulta)
+        if erros := erros_dos_filtros(filtro):
+            raise ParametrosInvalidos(erros)
+        consulta = filtro.qs
+    return consulta.iterator(chunk_size=LOTE)
+
+
+def descricao_dos_filtros(params) -> str:
+    """The valid filters applied, as a person reads them ("Situação: Concluída")."""
+    if not params:
+        return "Nenhum: todas as linhas do conjunto."
+    filtro = filtro_de_atividades(params, Atividade.objects.all())
+    filtro.is_valid()
+    partes = []
+    for nome, campo in filtro.form.fields.items():
+        valor = filtro.form.cleaned_data.get(nome)
+        if valor:
+            opcoes = dict(
+                par
+                for chave, rotulo in getattr(campo, "choices", ())
+                for par in (rotulo if isinstance(rotulo, list | tuple) else [(chave, rotulo)])
+            )
+            partes.append(f"{campo.label}: {opcoes.get(valor, valor)}")
+    return "; ".join(partes) or "Nenhum: todas as linhas do conjunto."
+
+
+def folha_sobre(conjunto: Conjunto, plano, *, params=None, endereco: str) -> list:
+    """The "Sobre" sheet: source, licence, filters, the data's date, the link."""
+    momento = timezone.localtime(momento_dos_dados(plano))
+    return [
+        ("Conjunto de dados", f"{conjunto.titulo}: {conjunto.descricao}"),
+        (
+            "Fonte",
+            f"Painel de Monitoramento do {plano.sigla}, {PUBLICADOR['title']}. "
+            "Só relatos validados e publicados; nenhum nome de pessoa.",
+        ),
+        ("Endereço", endereco),
+        ("Filtros aplicados", descricao_dos_filtros(params)),
+        ("Dados de", f"{momento:%d/%m/%Y %H:%M} (horário de Brasília): a última alteração."),
+        ("Versão do formato", f"{VERSAO} (mudanças em {absoluto('/dados/')}#versoes)"),
+        (
+            "Licença",
+            f"Dados de monitoramento: {LICENCA_DADOS['title']} ({LICENCA_DADOS['path']}). "
+            f"Texto do plano: {LICENCA_TEXTO['title']} ({LICENCA_TEXTO['path']}).",
+        ),
+        ("Plano", f"{plano.nome}. Fonte oficial: {plano.url_fonte}"),
+    ]
+
+
+def gravar(arquivo, conjunto: Conjunto, formato: str, plano, linhas, *, params=None) -> None:
+    """Write a spreadsheet (xlsx or ods) of the rows into a binary file."""
+    gravador = gravar_xlsx if formato == "xlsx" else gravar_ods
+    consulta = ""
+    if params:
+        consulta = "?" + (params.urlencode() if hasattr(params, "urlencode") else "")
+    gravador(
+        arquivo,
+        titulo=f"{conjunto.titulo} · {plano.sigla}",
+        folha=conjunto.nome,
+        colunas=conjunto.colunas,
+        linhas=linhas,
+        momento=momento_dos_dados(plano),
+        sobre=folha_sobre(
+            conjunto,
+            plano,
+            params=params,
+            endereco=absoluto(f"/dados/{conjunto.nome}.{formato}{consulta}"),
+        ),
+    )
+
+
+def conteudo(conjunto: Conjunto, formato: str, plano) -> bytes:
+    """The whole file, as /dados/<conjunto>.<formato> serves it unfiltered."""
+    linhas = conjunto.linhas(registros(conjunto, plano))
+    if formato == "csv":
+        return b"".join(gerar_csv(conjunto.colunas, linhas))
+    if formato == "json":
+        return b"".join(gerar_json(conjunto.colunas, linhas))
+    arquivo = io.BytesIO()
+    gravar(arquivo, conjunto, formato, plano, linhas)
+    return arquivo.getvalue()
+
+
+def todos_os_arquivos(plano) -> dict[str, bytes]:
+    return {
+        f"{conjunto.nome}.{formato}": conteudo(conjunto, formato, plano)
+        for conjunto in CONJUNTOS.values()
+        for formato in FORMATOS
+    }
+
+
+def esquema(conjunto: Conjunto, *, com_chaves_estrangeiras: bool, por_titulo: bool) -> dict:
+    """The Table Schema; spreadsheets head their columns with the titles
+    (for people), so there the titles are the field names."""
+    nome = {c.nome: c.titulo if por_titulo else c.nome for c in conjunto.colunas}
+    schema = {
+        "fields": [
+            {
+                "name": nome[c.nome],
+                **({"title": c.titulo} if not por_titulo else {}),
+                "type": c.tipo,
+                "description": c.descricao,
+                **({"constraints": c.restricoes} if c.restricoes else {}),
+            }
+            for c in conjunto.colunas
+        ],
+        "primaryKey": [nome[c] for c in conjunto.chave],
+        "missingValues": [""],
+    }
+    if com_chaves_estrangeiras and conjunto.chaves_estrangeiras:
+        schema["foreignKeys"] = [
+            {"fields": campo, "reference": {"resource": recurso, "fields": alvo}}
+            for campo, recurso, alvo in conjunto.chaves_estrangeiras
+        ]
+    return schema
+
+
+def cobertura_temporal(plano) -> dict:
+    """The plan's period; the published data covers its cycles within it."""
+    return {"start": f"{plano.ano_inicio}-01-01", "end": f"{plano.ano_fim}-12-31"}
+
+
+def descricao_do_pacote(plano, base: str, arquivos: dict[str, bytes] | None = None) -> dict:
+    """A Frictionless tabular data package: every data set in every format,
+    each file with its size and SHA-256 (of `arquivos`, generated when not
+    given). The CSV resources carry the relations between data sets."""
+    arquivos = arquivos if arquivos is not None else todos_os_arquivos(plano)
+    recursos = []
+    for formato in FORMATOS:
+        for conjunto in CONJUNTOS.values():
+            nome_do_arquivo = f"{conjunto.nome}.{formato}"
+            dados = arquivos[nome_do_arquivo]
+            recurso = {
+                "name": conjunto.nome if formato == "csv" else f"{conjunto.nome}-{formato}",
+                "title": conjunto.titulo,
+                "description": f"{conjunto.descricao} {DESCRICAO_DOS_FORMATOS[formato]}",
+                "path": f"{base}{nome_do_arquivo}",
+                "profile": "tabular-data-resource",
+                "format": formato,
+                "mediatype": TIPOS_DE_CONTEUDO[formato].split(";")[0],
+                # Size and SHA-256 of every file; frictionless checks the standard
+                # bytes/hash of byte streams (CSV) only, so the others carry them here.
+                "integridade": {"bytes": len(dados), "sha256": hashlib.sha256(dados).hexdigest()},
+                "schema": esquema(
+                    conjunto,
+                    com_chaves_estrangeiras=formato == "csv",
+                    por_titulo=formato in ("xlsx", "ods"),
+                ),
+            }
+            if formato in ("csv", "json"):
+                recurso["encoding"] = "utf-8"
+            if formato == "csv":
+                recurso["bytes"] = len(dados)
+                recurso["hash"] = "sha256:" + recurso["integridade"]["sha256"]
+                recurso["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
+                recurso["neutralizacaoDeFormulas"] = NEUTRALIZACAO
+            if formato in ("xlsx", "ods"):
+                recurso["dialect"] = {"sheet": 1, "header": True}
+            recursos.append(recurso)
+    return {
+        "profile": "tabular-data-package",
+        "name": f"{plano.slug}-monitoramento",
+        "title": f"Monitoramento do {plano.sigla}",
+        "description": (
+            f"Dados abertos do painel de monitoramento do {plano.nome}. {NEUTRALIZACAO}"
+        ),
+        "version": VERSAO,
+        "homepage": base,
+        "created": momento_dos_dados(plano).isoformat(timespec="seconds"),
+        "keywords": PALAVRAS_CHAVE,
+        "contributors": [PUBLICADOR],
+        "licenses": [LICENCA_DADOS, LICENCA_TEXTO],
+        "sources": [{"title": "Página oficial do plano", "path": plano.url_fonte}],
+        "frequencia": FREQUENCIA,
+        "accrualPeriodicity": FREQUENCIA_DCAT,
+        "temporalCoverage": cobertura_temporal(plano),
+        "changelog": [
+            {"version": versao, "date": dia.isoformat(), "changes": list(mudancas)}
+            for versao, dia, mudancas in HISTORICO
+        ],
+        "resources": recursos,
+    }
+
+
+def json_do_pacote(descricao: dict) -> bytes:
+    return json.dumps(descricao, ensure_ascii=False, indent=2).encode()
+
+
+def gravar_zip(arquivo, plano) -> None:
+    """Every file and its datapackage.json (with paths inside the zip), each
+    entry stamped with the data version's time, so the bytes are fixed."""
+    arquivos = todos_os_arquivos(plano)
+    pacote = json_do_pacote(descricao_do_pacote(plano, "", arquivos))
+    local = timezone.localtime(momento_dos_dados(plano))
+    carimbo = (
+        max(local.year, 1980),
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+    )
+    with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as destino:
+        for nome, dados in [("datapackage.json", pacote), *sorted(arquivos.items())]:
+            entrada = zipfile.ZipInfo(nome, date_time=carimbo)
+            entrada.compress_type = zipfile.ZIP_DEFLATED
+            entrada.external_attr = 0o644 << 16
+            destino.writestr(entrada, dados)

@@ -1,0 +1,37 @@
+"""The version of the open data's shape: its data sets, columns and
+identifiers. It changes (and gets a line here) whenever one of them does;
+datapackage.json carries it and /dados/ lists the changes with their dates."""
+
+from datetime import date
+
+# Newest first: (version, date, changes).
+HISTORICO = (
+    (
+        "2.0.0",
+        date(2026, 12, 2),
+        (
+            "Instituições identificadas pelo identificador (slug, como pf), o mesmo dos "
+            "endereços do painel: nova coluna instituicao, chave de \u201cinstituicoes\u201d; "
+            "em \u201crelatos\u201d e \u201cevidencias\u201d a coluna instituicao passa a trazer "
+            "o identificador, e a sigla vai para a nova coluna instituicao_sigla.",
+            "Novo conjunto \u201cvinculos\u201d (atividade, instituição, papel), que substitui a "
+            "coluna parceiros de \u201catividades\u201d (siglas separadas por ponto e vírgula).",
+            "Nova coluna demonstracao em todos os conjuntos: verdadeira nas linhas fictícias "
+            "enquanto os dados de demonstração estão carregados.",
+            "Datas e horas ao segundo, sempre no mesmo formato; em XLSX e ODS no horário de "
+            "Brasília, indicado no título da coluna.",
+            "Restrições (obrigatório, valores aceitos, 0 a 100, padrão dos códigos) e chaves "
+            "estrangeiras entre todos os conjuntos no datapackage.json.",
+        ),
+    ),
+    (
+        "1.0.0",
+        date(2026, 12, 1),
+        (
+            "Primeira publicação: atividades, relatos, evidências, "
+            "instituições e ciclos em CSV, JSON, XLSX e ODS.",
+        ),
+    ),
+)
+
+VERSAO = HISTORICO[0][0]
