@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operacao.registro.IdDoPedido",
     # Outermost, so static files and every error page carry both headers.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,24 +209,45 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development; EMAIL_URL=smtp://user:password@host:port for real mail.
+# Console in development. EMAIL_URL picks the transport by its scheme:
+#   smtp://user:password@host:587   STARTTLS (the default port is 587)
+#   smtps://user:password@host:465  implicit TLS (the default port is 465)
+#   smtp+plain://host:25            a plain relay on a trusted network, no TLS
+# Any other scheme fails start-up.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+
+def mailer_de(url: str) -> dict:
+    from urllib.parse import unquote, urlparse
+
+    partes = urlparse(url)
+    seguranca = {
+        "smtp": ({"use_tls": True}, 587),
+        "smtps": ({"use_ssl": True}, 465),
+        "smtp+plain": ({}, 25),
+    }
+    if partes.scheme not in seguranca or not partes.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must be smtp://, smtps:// or smtp+plain:// followed by the host."
+        )
+    tls, porta = seguranca[partes.scheme]
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": partes.hostname,
+            "port": partes.port or porta,
+            "username": unquote(partes.username or ""),
+            "password": unquote(partes.password or ""),
+            "timeout": 30,
+            **tls,
+        },
+    }
+
+
 if not DEBUG:
     required("EMAIL_URL")
 if env("EMAIL_URL"):
-    from urllib.parse import unquote, urlparse
-
-    _mail = urlparse(env("EMAIL_URL"))
-    MAILERS["default"] = {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": _mail.hostname,
-            "port": _mail.port or 587,
-            "username": unquote(_mail.username or ""),
-            "password": unquote(_mail.password or ""),
-            "use_tls": True,
-        },
-    }
+    MAILERS["default"] = mailer_de(env("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Painel I PAECM <nao-responda@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -249,12 +271,32 @@ if env("CACHE_URL"):
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
+# JSON lines on the console (operacao.registro), each with the request id;
+# server errors are also e-mailed to ADMINS (DJANGO_ADMINS, comma-separated).
+ADMINS = env_list("DJANGO_ADMINS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "operacao.registro.FormatoJson"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
 }
+
+# Optional error tracking: SENTRY_DSN set and sentry-sdk installed.
+if env("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=env("SENTRY_DSN"), send_default_pii=False)
 
 # The plan the public pages show by default.
 PLANO_PADRAO = env("PLANO_PADRAO", "i-paecm")
