@@ -3,10 +3,13 @@ depend only on the data (the same data version gives the same bytes), their
 description as a Frictionless data package, and one zip of everything."""
 
 import hashlib
-import io
 import json
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
+from typing import IO
 
 from django.utils import timezone
 
@@ -20,6 +23,7 @@ from .selecao import erros_dos_filtros, filtro_de_atividades
 from .versoes import HISTORICO, VERSAO
 
 FORMATOS = ("csv", "json", "xlsx", "ods")
+BLOCO = 1 << 20
 NOME_DO_ZIP = "dados-abertos.zip"
 LICENCA_DADOS = {
     "name": "CC-BY-4.0",
@@ -149,24 +153,39 @@ def gravar(arquivo, conjunto: Conjunto, formato: str, plano, linhas, *, params=N
     )
 
 
-def conteudo(conjunto: Conjunto, formato: str, plano) -> bytes:
-    """The whole file, as /dados/<conjunto>.<formato> serves it unfiltered."""
+def escrever(destino, conjunto: Conjunto, formato: str, plano) -> None:
+    """Write the whole file, as /dados/<conjunto>.<formato> serves it unfiltered."""
     linhas = conjunto.linhas(registros(conjunto, plano))
-    if formato == "csv":
-        return b"".join(gerar_csv(conjunto.colunas, linhas))
-    if formato == "json":
-        return b"".join(gerar_json(conjunto.colunas, linhas))
-    arquivo = io.BytesIO()
-    gravar(arquivo, conjunto, formato, plano, linhas)
-    return arquivo.getvalue()
+    if formato in ("csv", "json"):
+        for pedaco in (gerar_csv if formato == "csv" else gerar_json)(conjunto.colunas, linhas):
+            destino.write(pedaco)
+    else:
+        gravar(destino, conjunto, formato, plano, linhas)
 
 
-def todos_os_arquivos(plano) -> dict[str, bytes]:
-    return {
-        f"{conjunto.nome}.{formato}": conteudo(conjunto, formato, plano)
-        for conjunto in CONJUNTOS.values()
-        for formato in FORMATOS
-    }
+def arquivos(plano) -> Iterator[tuple[str, IO[bytes]]]:
+    """(name, file rewound) of every data set in every format, one at a time
+    in a temporary file, so memory stays bounded whatever the data's size."""
+    for conjunto in CONJUNTOS.values():
+        for formato in FORMATOS:
+            with tempfile.TemporaryFile() as arquivo:
+                escrever(arquivo, conjunto, formato, plano)
+                arquivo.seek(0)
+                yield f"{conjunto.nome}.{formato}", arquivo
+
+
+def integridade(arquivo: IO[bytes]) -> dict:
+    """Size and SHA-256 of a file, read in blocks; rewinds it."""
+    soma, tamanho = hashlib.sha256(), 0
+    while bloco := arquivo.read(BLOCO):
+        soma.update(bloco)
+        tamanho += len(bloco)
+    arquivo.seek(0)
+    return {"bytes": tamanho, "sha256": soma.hexdigest()}
+
+
+def integridade_de_todos(plano) -> dict[str, dict]:
+    return {nome: integridade(arquivo) for nome, arquivo in arquivos(plano)}
 
 
 def esquema(conjunto: Conjunto, *, com_chaves_estrangeiras: bool, por_titulo: bool) -> dict:
@@ -200,16 +219,15 @@ def cobertura_temporal(plano) -> dict:
     return {"start": f"{plano.ano_inicio}-01-01", "end": f"{plano.ano_fim}-12-31"}
 
 
-def descricao_do_pacote(plano, base: str, arquivos: dict[str, bytes] | None = None) -> dict:
+def descricao_do_pacote(plano, base: str, somas: dict[str, dict] | None = None) -> dict:
     """A Frictionless tabular data package: every data set in every format,
-    each file with its size and SHA-256 (of `arquivos`, generated when not
-    given). The CSV resources carry the relations between data sets."""
-    arquivos = arquivos if arquivos is not None else todos_os_arquivos(plano)
+    each file with its size and SHA-256 (somas, computed when not given).
+    The CSV resources carry the relations between data sets."""
+    somas = somas if somas is not None else integridade_de_todos(plano)
     recursos = []
     for formato in FORMATOS:
         for conjunto in CONJUNTOS.values():
             nome_do_arquivo = f"{conjunto.nome}.{formato}"
-            dados = arquivos[nome_do_arquivo]
             recurso = {
                 "name": conjunto.nome if formato == "csv" else f"{conjunto.nome}-{formato}",
                 "title": conjunto.titulo,
@@ -220,7 +238,7 @@ def descricao_do_pacote(plano, base: str, arquivos: dict[str, bytes] | None = No
                 "mediatype": TIPOS_DE_CONTEUDO[formato].split(";")[0],
                 # Size and SHA-256 of every file; frictionless checks the standard
                 # bytes/hash of byte streams (CSV) only, so the others carry them here.
-                "integridade": {"bytes": len(dados), "sha256": hashlib.sha256(dados).hexdigest()},
+                "integridade": somas[nome_do_arquivo],
                 "schema": esquema(
                     conjunto,
                     com_chaves_estrangeiras=formato == "csv",
@@ -230,7 +248,7 @@ def descricao_do_pacote(plano, base: str, arquivos: dict[str, bytes] | None = No
             if formato in ("csv", "json"):
                 recurso["encoding"] = "utf-8"
             if formato == "csv":
-                recurso["bytes"] = len(dados)
+                recurso["bytes"] = somas[nome_do_arquivo]["bytes"]
                 recurso["hash"] = "sha256:" + recurso["integridade"]["sha256"]
                 recurso["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
                 recurso["neutralizacaoDeFormulas"] = NEUTRALIZACAO
@@ -266,11 +284,10 @@ def json_do_pacote(descricao: dict) -> bytes:
     return json.dumps(descricao, ensure_ascii=False, indent=2).encode()
 
 
-def gravar_zip(arquivo, plano) -> None:
+def gravar_zip(destino, plano) -> None:
     """Every file and its datapackage.json (with paths inside the zip), each
-    entry stamped with the data version's time, so the bytes are fixed."""
-    arquivos = todos_os_arquivos(plano)
-    pacote = json_do_pacote(descricao_do_pacote(plano, "", arquivos))
+    entry stamped with the data version's time, so the bytes are fixed. Files
+    are copied in one at a time (bounded memory)."""
     local = timezone.localtime(momento_dos_dados(plano))
     carimbo = (
         max(local.year, 1980),
@@ -280,9 +297,18 @@ def gravar_zip(arquivo, plano) -> None:
         local.minute,
         local.second,
     )
-    with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as destino:
-        for nome, dados in [("datapackage.json", pacote), *sorted(arquivos.items())]:
-            entrada = zipfile.ZipInfo(nome, date_time=carimbo)
-            entrada.compress_type = zipfile.ZIP_DEFLATED
-            entrada.external_attr = 0o644 << 16
-            destino.writestr(entrada, dados)
+
+    def entrada(nome: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(nome, date_time=carimbo)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    somas = {}
+    with zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as pacote:
+        for nome, arquivo in arquivos(plano):
+            somas[nome] = integridade(arquivo)
+            with pacote.open(entrada(nome), "w") as saida:
+                shutil.copyfileobj(arquivo, saida, BLOCO)
+        descricao = descricao_do_pacote(plano, "", somas)
+        pacote.writestr(entrada("datapackage.json"), json_do_pacote(descricao))

@@ -184,6 +184,7 @@ def main() -> None:
             for formato in ("csv", "json", "xlsx", "ods"):
                 medir(f"{nome}.{formato}", baixar(f"/dados/{nome}.{formato}"))
         medir("datapackage.json", baixar("/dados/datapackage.json"))
+        medir("dados-abertos.zip", baixar("/dados/dados-abertos.zip"))
         medir("relatório semestral (ciclo)", relatorio_do_ciclo)
 
 
