@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "operacao",
     "parceiros",
     "plano",
@@ -81,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor (parceiros/mfa.py): required for staff, never waived by DEBUG.
+    "django_otp.middleware.OTPMiddleware",
+    "parceiros.mfa.ExigirSegundoFator",
     "parceiros.auth.RecusaPorSobrecarga",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "parceiros.senhas.SenhaComumValidator"},
 ]
+
+OTP_TOTP_ISSUER = "Painel I PAECM"
 
 # Throttles logins per username and address before any password is hashed.
 AUTHENTICATION_BACKENDS = ["parceiros.auth.BackendComLimite"]

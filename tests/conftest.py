@@ -50,6 +50,15 @@ class CaixaDeSaida(Sequence):
 
 
 @pytest.fixture
+def client():
+    """Django's test client whose force_login() passes the second factor for
+    staff (tests/mfa.py explains how tests log in as staff)."""
+    from .mfa import ClienteVerificado
+
+    return ClienteVerificado()
+
+
+@pytest.fixture
 def mailoutbox(mailoutbox):
     """pytest-django's mailoutbox, sent from the outbox table first (CaixaDeSaida)."""
     return CaixaDeSaida(mailoutbox)
@@ -115,8 +124,11 @@ def parceiro_dpu(dpu):
 def equipe(db):
     from django.contrib.auth.models import Group
 
+    from .mfa import inscrever
+
     usuario = factories.criar_usuario(username="equipe.cgetp", is_staff=True)
     usuario.groups.add(Group.objects.get(name="Equipe CGETP"))
+    inscrever(usuario)
     return usuario
 
 
@@ -124,8 +136,11 @@ def equipe(db):
 def validador(db):
     from django.contrib.auth.models import Group
 
+    from .mfa import inscrever
+
     usuario = factories.criar_usuario(username="validador.cgetp", is_staff=True)
     usuario.groups.add(*Group.objects.filter(name__in=["Equipe CGETP", "Validadores"]))
+    inscrever(usuario)
     return usuario
 
 
