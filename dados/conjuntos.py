@@ -37,6 +37,22 @@ class Coluna:
     # Frictionless constraints (required, enum, minimum, maximum, pattern).
     restricoes: dict = field(default_factory=dict)
 
+    @property
+    def restricoes_em_texto(self) -> str:
+        """The constraints as the data dictionary shows them."""
+        partes = []
+        if self.restricoes.get("required"):
+            partes.append("obrigatório")
+        if "enum" in self.restricoes:
+            partes.append("um de: " + ", ".join(self.restricoes["enum"]))
+        if "minimum" in self.restricoes and "maximum" in self.restricoes:
+            partes.append(f"de {self.restricoes['minimum']} a {self.restricoes['maximum']}")
+        elif "minimum" in self.restricoes:
+            partes.append(f"a partir de {self.restricoes['minimum']}")
+        if "pattern" in self.restricoes:
+            partes.append(f"padrão {self.restricoes['pattern']}")
+        return "; ".join(partes)
+
 
 def _nunca(registro) -> bool:
     return False

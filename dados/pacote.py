@@ -19,7 +19,7 @@ from plano.models import Atividade
 from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
 from .exports import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from .parametros import ParametrosInvalidos
-from .selecao import erros_dos_filtros, filtro_de_atividades
+from .selecao import consulta_valida, erros_dos_filtros, filtro_de_atividades
 from .versoes import HISTORICO, VERSAO
 
 FORMATOS = ("csv", "json", "xlsx", "ods")
@@ -108,6 +108,16 @@ def descricao_dos_filtros(params) -> str:
     return "; ".join(partes) or "Nenhum: todas as linhas do conjunto."
 
 
+def pagina_do_conjunto(conjunto: Conjunto, params) -> str:
+    """Where a person sees these rows: the filtered /plano/ table for a
+    selection of activities, else the data set on /dados/."""
+    if conjunto is ATIVIDADES and params:
+        filtro = filtro_de_atividades(params, Atividade.objects.all())
+        if consulta := consulta_valida(filtro):
+            return absoluto(f"/plano/?{consulta}")
+    return absoluto(f"/dados/#conjunto-{conjunto.nome}")
+
+
 def folha_sobre(conjunto: Conjunto, plano, *, params=None, endereco: str) -> list:
     """The "Sobre" sheet: source, licence, filters, the data's date, the link."""
     momento = timezone.localtime(momento_dos_dados(plano))
@@ -119,6 +129,7 @@ def folha_sobre(conjunto: Conjunto, plano, *, params=None, endereco: str) -> lis
             "Só relatos validados e publicados; nenhum nome de pessoa.",
         ),
         ("Endereço", endereco),
+        ("Página", pagina_do_conjunto(conjunto, params)),
         ("Filtros aplicados", descricao_dos_filtros(params)),
         ("Dados de", f"{momento:%d/%m/%Y %H:%M} (horário de Brasília): a última alteração."),
         ("Versão do formato", f"{VERSAO} (mudanças em {absoluto('/dados/')}#versoes)"),

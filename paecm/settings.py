@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "plano",
     "monitoramento",
     "dados",
+    "paecm",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 50},
     },
 }
+# Sessions, login throttling and the public cache's version are shared by
+# every app server through the default cache: Redis in production.
+if not DEBUG:
+    required("CACHE_URL")
 if env("CACHE_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -308,3 +313,39 @@ if env("SENTRY_DSN"):
 
 # The plan the public pages show by default.
 PLANO_PADRAO = env("PLANO_PADRAO", "i-paecm")
+
+
+# The deployed code: part of the public cache's key and of every ETag it sets,
+# so a deploy never serves HTML rendered by old templates (ADR 0005).
+def _build_id() -> str:
+    if env("BUILD_ID"):
+        return env("BUILD_ID")
+    cabeca = BASE_DIR / ".git"
+    try:
+        if cabeca.is_file():  # a git worktree
+            cabeca = Path(cabeca.read_text().split(":", 1)[1].strip())
+        ref = (cabeca / "HEAD").read_text().strip()
+        if ref.startswith("ref:"):
+            nome = ref.split(" ", 1)[1]
+            arquivo = cabeca / nome
+            if not arquivo.exists():
+                comum = cabeca / "commondir"
+                base = (cabeca / comum.read_text().strip()) if comum.exists() else cabeca
+                arquivo = base / nome
+            return arquivo.read_text().strip()[:12]
+        return ref[:12]
+    except (OSError, IndexError):
+        return "desconhecido"
+
+
+BUILD_ID = _build_id()
+
+# The full-response cache of anonymous public GETs (paecm.cache_publico, ADR 0005).
+CACHE_PUBLICO = env_bool("CACHE_PUBLICO", True)
+CACHE_PUBLICO_TOKEN_SEGUNDOS = 1  # shared token read at most once a second per process
+CACHE_PUBLICO_BANCO_SEGUNDOS = 30  # database version read at most every 30 s per process
+CACHE_PUBLICO_SEGUNDOS = 300  # an entry's longest life (writes around the models)
+CACHE_PUBLICO_BYTES = int(env("CACHE_PUBLICO_BYTES", str(256 * 2**20)))  # per process
+CACHE_PUBLICO_S_MAXAGE = 60  # shared caches (nginx, CDN), never past local midnight
+CACHE_PUBLICO_APPS = ("plano", "monitoramento", "parceiros", "dados")
+CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/")

@@ -1,4 +1,5 @@
-"""WSGI entry point (gunicorn paecm.wsgi)."""
+"""WSGI entry point (gunicorn paecm.wsgi): Django behind the public cache
+(paecm.cache_publico), which answers repeated anonymous GETs before Django."""
 
 import os
 
@@ -7,3 +8,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paecm.settings")
 
 application = get_wsgi_application()
+
+from paecm.cache_publico import CachePublico  # noqa: E402 - needs the settings above
+
+application = CachePublico(application)

@@ -124,6 +124,8 @@ def test_pagina_de_dados_tem_dicionario_links_e_feed(client, historico):
         for formato in ("csv", "json", "xlsx", "ods"):
             assert f'href="/dados/{nome}.{formato}"' in html
     assert "<code>situacao_rotulo</code>" in html
+    # The constraints of datapackage.json, for people.
+    assert "<td>de 0 a 100</td>" in html and "obrigatório; um de: " in html
     assert "Última atualização" in html and "CC" in html
 
 

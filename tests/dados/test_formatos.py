@@ -198,6 +198,7 @@ def test_planilha_tem_folha_sobre_depois_dos_dados_e_formatos_brasileiros(client
     assert livro.sheetnames == ["atividades", "Sobre"]
     sobre = {linha[0].value: linha[1].value for linha in livro["Sobre"].iter_rows()}
     assert sobre["Endereço"] == f"http://testserver{url}"
+    assert sobre["Página"] == "http://testserver/plano/?objetivo=1&situacao=em_andamento"
     assert "Objetivo específico: 1" in sobre["Filtros aplicados"]
     assert "Situação: Em andamento" in sobre["Filtros aplicados"]
     assert "Creative Commons" in sobre["Licença"] and "CGETP" in sobre["Fonte"]
