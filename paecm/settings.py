@@ -348,4 +348,4 @@ CACHE_PUBLICO_SEGUNDOS = 300  # an entry's longest life (writes around the model
 CACHE_PUBLICO_BYTES = int(env("CACHE_PUBLICO_BYTES", str(256 * 2**20)))  # per process
 CACHE_PUBLICO_S_MAXAGE = 60  # shared caches (nginx, CDN), never past local midnight
 CACHE_PUBLICO_APPS = ("plano", "monitoramento", "parceiros", "dados")
-CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/")
+CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/", "/saude/")

@@ -1,4 +1,4 @@
-"""Second factor (TOTP with recovery codes) through django-otp (ADR 0005).
+"""Second factor (TOTP with recovery codes) through django-otp (ADR 0006).
 
 Every `is_staff` user must have confirmed an authenticator app and typed a
 code in this session before any admin, portal or evidence page opens, with
