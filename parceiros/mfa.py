@@ -10,6 +10,7 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,12 +33,26 @@ LIVRES = ("/portal/mfa/", "/portal/sair/", "/admin/logout/", "/static/", "/saude
 PROTEGIDAS = ("/admin/", "/portal/", "/evidencias/")
 
 
-def _precisa_verificar(usuario) -> bool:
-    return (
-        usuario.is_authenticated
-        and not usuario.is_verified()
-        and (usuario.is_staff or user_has_device(usuario))
-    )
+SESSAO_COM_DISPOSITIVO = "paecm_mfa_ativada"
+
+
+def _marcar_na_entrada(sender, request, user, **kwargs):
+    """At login, note in the session whether a partner turned the second factor
+    on, so the middleware costs no query on a partner's requests."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSAO_COM_DISPOSITIVO] = user.is_staff or user_has_device(user)
+
+
+user_logged_in.connect(_marcar_na_entrada, dispatch_uid="paecm_mfa_na_entrada")
+
+
+def _precisa_verificar(request) -> bool:
+    usuario = request.user
+    if not usuario.is_authenticated:
+        return False
+    if not (usuario.is_staff or request.session.get(SESSAO_COM_DISPOSITIVO)):
+        return False
+    return not usuario.is_verified()
 
 
 class ExigirSegundoFator:
@@ -52,7 +67,7 @@ class ExigirSegundoFator:
         if (
             caminho.startswith(PROTEGIDAS)
             and not caminho.startswith(LIVRES)
-            and _precisa_verificar(request.user)
+            and _precisa_verificar(request)
         ):
             destino = (
                 "parceiros:mfa_verificar" if user_has_device(request.user) else "parceiros:mfa"

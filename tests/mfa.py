@@ -18,6 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parceiros.mfa import codigo_atual
 
+# Every staff request reads the session's verified device once (django-otp's
+# OTPMiddleware): query counts of staff pages add this.
+CONSULTA_DO_SEGUNDO_FATOR = 1
+
 CHAVE_DE_TESTE = "3132333435363738393031323334353637383930"  # hex, as django-otp stores it
 
 
