@@ -18,7 +18,7 @@ from comum.celulas import celula
 from comum.enderecos import absoluto
 from monitoramento.demo import VINCULOS_DEMO
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
-from paecm.context_processors import demo_carregada
+from parceiros.demo import demo_carregada
 from parceiros.models import Instituicao
 from plano.indicadores import ROTULOS, situacao_exibida
 from plano.models import Atividade, Plano, Vinculo

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from comum.enderecos import absoluto
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
+from plano.historico import alteracoes_do_plano
 from plano.indicadores import ROTULOS
 from plano.models import Atividade, Objetivo, Plano
 
@@ -170,3 +171,82 @@ class RelatosDaInstituicaoFeed(RelatosFeed):
 
     def filtrar(self, relatos, obj):
         return relatos.filter(instituicao=obj.filtro)
+
+
+class AlteracoesFeed(Feed):
+    """The latest changes to the public plan (plano.historico.alteracoes_do_plano):
+    deadlines, weights, links and texts, each with its reason; authored by
+    CGETP, never by a person."""
+
+    feed_type = AtomEmTexto
+    author_name = "CGETP · Ministério da Justiça e Segurança Pública"
+    item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        request.plano_publico = plano_com_versao()
+        gerar = partial(super().__call__, request, *args, **kwargs)
+        return responder(request, request.plano_publico, gerar)
+
+    def get_object(self, request):
+        return Selecao(request.plano_publico, request)
+
+    def title(self, obj):
+        return f"Alterações no plano · {obj.plano.sigla}"
+
+    def subtitle(self, obj):
+        return (
+            f"Mudanças no {obj.plano.sigla} depois da publicação: prazos, pesos, "
+            "instituições vinculadas e textos, com o motivo de cada uma."
+        )
+
+    def feed_guid(self, obj):
+        return absoluto(obj.request.path, obj.request)
+
+    def link(self, obj):
+        return absoluto("/plano/alteracoes/", obj.request)
+
+    def feed_url(self, obj):
+        return absoluto(obj.request.path, obj.request)
+
+    def items(self, obj):
+        itens = alteracoes_do_plano(obj.plano)[:ITENS]
+        return [(alteracao, obj.request) for alteracao in itens]
+
+    def item_title(self, item):
+        alteracao, _ = item
+        return (
+            f"{alteracao.codigo} · {alteracao.rotulo}: "
+            f"{alteracao.anterior or '—'} → {alteracao.novo or '—'}"
+        )[:300]
+
+    def item_description(self, item):
+        return None
+
+    def item_extra_kwargs(self, item):
+        alteracao, _ = item
+        texto = (
+            f"{alteracao.rotulo} de {alteracao.codigo}. Antes: {alteracao.anterior or '—'}. "
+            f"Depois: {alteracao.novo or '—'}. Motivo: {alteracao.motivo or 'não informado'}."
+        )
+        return {"resumo": texto}
+
+    def item_link(self, item):
+        alteracao, request = item
+        return absoluto(f"/plano/{alteracao.codigo}/#titulo-alteracoes", request)
+
+    def item_guid(self, item):
+        alteracao, request = item
+        return absoluto(f"/plano/alteracoes/#{alteracao.chave}", request)
+
+    def item_author_name(self, item):
+        return alteracao_responsavel(item)
+
+    def item_pubdate(self, item):
+        return item[0].data
+
+    def item_updateddate(self, item):
+        return item[0].data
+
+
+def alteracao_responsavel(item) -> str:
+    return item[0].responsavel

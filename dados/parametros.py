@@ -29,7 +29,13 @@ class Inteiro:
 
     def validar(self, valor: str, plano):
         """(clean value, None) or (None, error)."""
-        if valor.isascii() and valor.isdigit() and self.minimo <= int(valor) <= self.maximo:
+        # The length first: int() of thousands of digits raises.
+        if (
+            valor.isascii()
+            and valor.isdigit()
+            and len(valor) <= len(str(self.maximo))
+            and self.minimo <= int(valor) <= self.maximo
+        ):
             return int(valor), None
         return None, {
             "valor": valor,

@@ -6,14 +6,13 @@ with each activity's situation and the cycle's published reports),
 "Relatos do ciclo" (every report of the cycle, unpublished ones marked) and
 "Evidências" (each evidence link, clickable).
 
-Numbers follow plano.indicadores: an activity's situation at a cycle is the
-one of its latest published report up to that cycle (the rule
-monitoramento.services applies today), "atrasada" judged on the cycle's
-last day.
+Numbers follow plano.indicadores, with each activity as the plan stood at
+the close of the cycle (monitoramento.ciclos.plano_no_ciclo, the function
+behind every public view of a cycle): "atrasada" judged on the evaluation
+date the summary states, against the deadline in force on that date.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
@@ -25,9 +24,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from comum.celulas import limpar_celula
+from monitoramento.ciclos import data_de_avaliacao, situacoes_no_ciclo
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
-from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, Situacao, situacao_exibida
+from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS
 from plano.models import Atividade
 
 from .conjuntos import link_da_evidencia, siglas_dos_parceiros
@@ -43,34 +43,6 @@ FUNDO_NAO_PUBLICADO = PatternFill("solid", start_color="FFF5C2")
 TITULO = Font(bold=True, size=14)
 SECAO = Font(bold=True, size=12)
 LINK = Font(color="0563C1", underline="single")
-
-
-@dataclass(frozen=True)
-class SituacaoNoCiclo:
-    situacao: str  # stored code, "sem_informacao" without a published report
-    percentual: int | None
-    exibida: str  # with "atrasada", as on the cycle's last day
-
-
-def situacoes_no_ciclo(ciclo: Ciclo, atividades) -> dict[int, SituacaoNoCiclo]:
-    """Each activity's situation at the end of the cycle: its latest published
-    report of this cycle or an earlier one (latest cycle, then latest validation)."""
-    ultimos = {}
-    for atividade_id, situacao, percentual in (
-        Atualizacao.objects.publicadas()
-        .filter(ciclo__plano_id=ciclo.plano_id, ciclo__inicio__lte=ciclo.inicio)
-        .em_ordem_de_publicacao()
-        .values_list("atividade_id", "situacao", "percentual")
-        .iterator()
-    ):
-        ultimos[atividade_id] = (situacao, percentual)
-    resultado = {}
-    for atividade in atividades:
-        situacao, percentual = ultimos.get(atividade.pk, (Situacao.SEM_INFORMACAO, None))
-        resultado[atividade.pk] = SituacaoNoCiclo(
-            situacao, percentual, situacao_exibida(situacao, atividade.prazo, ciclo.fim)
-        )
-    return resultado
 
 
 def linhas_de_cobertura(ciclo: Ciclo) -> list[dict]:
@@ -183,6 +155,8 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
             celula(
                 folha,
                 f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}. "
+                f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}, "
+                "com o prazo em vigor nessa data. "
                 f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
             )
         ]
@@ -203,9 +177,9 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
                 situacao=s.situacao,
                 percentual=s.percentual,
                 peso=atividade.peso,
-                prazo=atividade.prazo,
+                prazo=s.prazo,
                 n=1,
-                hoje=ciclo.fim,
+                hoje=data_de_avaliacao(ciclo),
             )
     secao(
         folha,

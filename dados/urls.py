@@ -33,6 +33,7 @@ urlpatterns = [
         dados_abertos(feeds.RelatosDaAtividadeFeed()),
         name="feed_atividade",
     ),
+    path("dados/feeds/alteracoes/", dados_abertos(feeds.AlteracoesFeed()), name="feed_alteracoes"),
     path("api/v1/", dados_abertos(api.index), name="api_index"),
     path("api/v1/openapi.json", dados_abertos(api.openapi), name="api_openapi"),
     path("api/v1/plano/", dados_abertos(api.plano), name="api_plano"),

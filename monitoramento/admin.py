@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from plano.admin import HistoricoAdmin, SomenteLeitura
+from comum.admin import HistoricoAdmin, SomenteLeitura
 
 from . import services
 from .forms import CorrecaoForm, DevolucaoForm
@@ -124,7 +124,13 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
             return _sem_permissao(request)
         if request.method == "POST":
             selecionados = list(
-                Atualizacao.objects.na_fila().filter(pk__in=request.POST.getlist("selecionados"))
+                Atualizacao.objects.na_fila().filter(
+                    pk__in=[
+                        pk
+                        for pk in request.POST.getlist("selecionados")
+                        if pk.isascii() and pk.isdigit() and len(pk) < 19
+                    ]
+                )
             )
             if not selecionados:
                 messages.warning(request, "Selecione pelo menos um relato para publicar.")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from paecm.context_processors import DEMO_CACHE_KEY
+from parceiros.demo import DEMO_CACHE_KEY
 from parceiros.models import Instituicao, Usuario
 from plano.indicadores import Situacao
 from plano.models import Atividade, Plano, Vinculo
@@ -17,6 +17,9 @@ from .models import Atualizacao, Ciclo, Evidencia
 from .services import atualizar_situacao_da_atividade
 
 SENHA_DEMO = "paecm-demo-2026"
+MOTIVO_DEMO = (
+    "[Demonstração] Prazo ampliado: a formação depende de edital que ainda não foi publicado."
+)
 
 # (username, first name, institution sigla or None, groups, is_staff)
 CONTAS = [
@@ -327,10 +330,19 @@ def carregar_demo(hoje: date | None = None) -> bool:
 
     for atividade in Atividade.objects.filter(atualizacoes__isnull=False).distinct():
         atualizar_situacao_da_atividade(atividade=atividade)
-    # Demo deadlines, so that "atrasada" shows up.
-    Atividade.objects.filter(pk__in=[A["1.1.2"].pk, A["2.1.1"].pk]).update(
-        prazo=hoje - timedelta(days=30)
-    )
-    Atividade.objects.filter(pk=A["1.1.1"].pk).update(prazo=date(plano.ano_fim, 12, 31))
+    # Demo deadlines, so that "atrasada" shows up, written through the model
+    # so that history (and the admin's and the public change log) is right;
+    # 1.1.1's deadline is set, then moved with its reason.
+    for codigo, prazo, motivo in [
+        ("1.1.2", hoje - timedelta(days=30), ""),
+        ("2.1.1", hoje - timedelta(days=30), ""),
+        ("1.1.1", date(plano.ano_fim - 1, 12, 31), ""),
+        ("1.1.1", date(plano.ano_fim, 12, 31), MOTIVO_DEMO),
+    ]:
+        atividade = Atividade.objects.get(pk=A[codigo].pk)
+        atividade.prazo = prazo
+        if motivo:
+            atividade._change_reason = motivo
+        atividade.save()
     cache.delete(DEMO_CACHE_KEY)
     return True

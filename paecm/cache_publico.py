@@ -52,7 +52,7 @@ def versao_do_banco() -> str:
     from django.http import Http404
 
     from dados.versao import plano_com_versao
-    from paecm.context_processors import demo_carregada
+    from parceiros.demo import demo_carregada
 
     try:
         plano = plano_com_versao()
@@ -96,7 +96,7 @@ class Versao:
     def mudou(self) -> None:
         """A public change committed: a new shared token, seen at once here
         and within CACHE_PUBLICO_TOKEN_SEGUNDOS by every other process."""
-        from paecm.context_processors import DEMO_CACHE_KEY
+        from parceiros.demo import DEMO_CACHE_KEY
 
         token = uuid.uuid4().hex
         cache.set(CHAVE_DO_TOKEN, token, None)

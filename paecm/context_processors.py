@@ -1,19 +1,7 @@
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from comum.enderecos import origem
-
-DEMO_CACHE_KEY = "paecm:demo-carregada"
-
-
-def demo_carregada() -> bool:
-    """Whether the demo data is loaded (its accounts exist). Cached for a
-    minute, so steady-state pages spend no query on the banner."""
-    from parceiros.models import Usuario
-
-    return cache.get_or_set(
-        DEMO_CACHE_KEY, lambda: Usuario.objects.filter(username__startswith="demo.").exists(), 60
-    )
+from parceiros.demo import demo_carregada
 
 
 def site(request):

@@ -120,6 +120,17 @@ class Entrada:
             return pedido_ilegivel(request, {})
         if tamanho > limite_do_corpo(request):
             return corpo_grande_demais(request)
+        if request.method == "POST" and tamanho:
+            # A form's fields, parsed here as the CSRF check would: a NUL in
+            # any name or value is refused before any form or widget sees it.
+            ruins = {
+                chave: {"valor": valor.replace("\x00", "\\0"), "mensagem": "Caractere nulo."}
+                for chave, valores in request.POST.lists()
+                for valor in valores
+                if "\x00" in chave or "\x00" in valor
+            }
+            if ruins:
+                return pedido_ilegivel(request, ruins)
         return None
 
 

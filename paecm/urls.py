@@ -3,8 +3,7 @@ from django.urls import include, path
 
 from dados.views import relatorio_admin
 from operacao.views import saude
-
-from . import views
+from paginas import views
 
 admin.site.site_header = "Painel I PAECM · Administração da CGETP"
 admin.site.site_title = "Painel I PAECM"
@@ -14,10 +13,10 @@ urlpatterns = [
     path("admin/relatorio-semestral/", relatorio_admin, name="relatorio_semestral"),
     path("admin/", admin.site.urls),
     path("saude/", saude, name="saude"),
-    path("", include("plano.urls")),
+    path("", include("paginas.urls_plano")),
     path("", include("dados.urls")),
     path("", views.painel, name="painel"),
-    path("", include("parceiros.urls")),
+    path("", include("paginas.urls_parceiros")),
     path("metodologia/", views.metodologia, name="metodologia"),
     path("sobre/", views.sobre, name="sobre"),
     path("acessibilidade/", views.acessibilidade, name="acessibilidade"),

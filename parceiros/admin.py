@@ -18,9 +18,9 @@ from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
 
+from comum.admin import HistoricoAdmin
 from comum.enderecos import absoluto
 from operacao.correio import enfileirar
-from plano.admin import HistoricoAdmin
 
 from .models import Instituicao, Usuario
 

@@ -15,38 +15,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
-from simple_history.admin import SimpleHistoryAdmin
+
+from comum.admin import ComAutocompleteSeguro, HistoricoAdmin, SomenteLeitura
 
 from .importacao import TAMANHO_MAXIMO, verificar_planilha
 from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
 from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
-
-
-class HistoricoAdmin(SimpleHistoryAdmin):
-    """Every change can be read from the object's "Histórico" page, and the
-    history cannot be changed from it: no revert, no edit of past versions."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class SomenteLeitura:
-    """An admin (or inline) that lists and shows, and never adds, changes or deletes."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Items -----------------------------------------------------------------------
 
@@ -90,7 +64,31 @@ class AcaoForm(ItemDoPlanoForm):
 
 
 class AtividadeForm(ItemDoPlanoForm):
+    """A changed deadline needs its reason, which the public change log shows
+    (plano.historico). Setting a first deadline is not a change."""
+
     campo_pai = "acao"
+    motivo = forms.CharField(
+        label="Motivo da alteração",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obrigatório ao mudar um prazo já definido; publicado na lista de "
+        "alterações do plano, em nome da CGETP.",
+    )
+
+    def clean(self):
+        dados = super().clean()
+        motivo = (dados.get("motivo") or "").strip()
+        if (
+            self.instance.pk
+            and "prazo" in self.changed_data
+            and self.initial.get("prazo") is not None
+            and not motivo
+        ):
+            self.add_error("motivo", "Informe o motivo da mudança de prazo: ele será publicado.")
+        if motivo:
+            self.instance._change_reason = motivo
+        return dados
 
 
 class AcaoInline(admin.TabularInline):
@@ -105,13 +103,13 @@ class AcaoInline(admin.TabularInline):
 class AtividadeInline(admin.TabularInline):
     model = Atividade
     form = AtividadeForm
-    fields = ["numero", "codigo", "texto", "prazo", "peso"]
+    fields = ["numero", "codigo", "texto", "prazo", "peso", "motivo"]
     readonly_fields = ["codigo"]
     extra = 0
     show_change_link = True
 
 
-class VinculoInline(admin.TabularInline):
+class VinculoInline(ComAutocompleteSeguro, admin.TabularInline):
     model = Vinculo
     fields = ["instituicao", "papel"]
     autocomplete_fields = ["instituicao"]
@@ -208,6 +206,7 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
         "codigo",
         "texto",
         "prazo",
+        "motivo",
         "peso",
         "links",
         "situacao",

@@ -13,11 +13,19 @@ from parceiros.models import Instituicao
 from .indicadores import Situacao
 
 
+def historico() -> HistoricalRecords:
+    """History with a reason of any length: the public change log shows it
+    (plano.historico), and a deadline change needs one."""
+    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+
 def partes_do_codigo(codigo: str) -> list[int] | None:
     """'2.3.1' -> [2, 3, 1]; None for anything that is not a plan code."""
     partes = codigo.strip().strip(".").split(".")
+    # isascii: "²".isdigit() is true, yet int() refuses it; a part of a plan
+    # code has a few digits (a huge one made int() raise).
     if not 1 <= len(partes) <= 3 or not all(
-        p.isascii() and p.isdigit() and int(p) > 0 for p in partes
+        p.isascii() and p.isdigit() and len(p) <= 6 and int(p) > 0 for p in partes
     ):
         return None
     return [int(p) for p in partes]
@@ -111,7 +119,7 @@ class Objetivo(ItemDoPlano):
 
     plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="objetivos")
     descricao = models.TextField("descrição", blank=True)
-    history = HistoricalRecords()
+    history = historico()
 
     class Meta:
         verbose_name = "objetivo específico"
@@ -150,7 +158,7 @@ class Acao(ItemDoPlano):
     """Ação prioritária (level 2)."""
 
     objetivo = models.ForeignKey(Objetivo, on_delete=models.PROTECT, related_name="acoes")
-    history = HistoricalRecords()
+    history = historico()
     objects = AcaoQuerySet.as_manager()
 
     class Meta:
@@ -234,7 +242,7 @@ class Atividade(ItemDoPlano):
     instituicoes = models.ManyToManyField(
         Instituicao, through="Vinculo", related_name="atividades", blank=True
     )
-    history = HistoricalRecords()
+    history = historico()
     objects = AtividadeQuerySet.as_manager()
 
     class Meta:
@@ -273,7 +281,7 @@ class Vinculo(models.Model):
     atividade = models.ForeignKey(Atividade, on_delete=models.CASCADE, related_name="vinculos")
     instituicao = models.ForeignKey(Instituicao, on_delete=models.PROTECT, related_name="vinculos")
     papel = models.CharField("papel", max_length=12, choices=Papel.choices, default=Papel.PARCEIRA)
-    history = HistoricalRecords()
+    history = historico()
 
     class Meta:
         verbose_name = "vínculo"

@@ -2,7 +2,8 @@
 
 One row per item (objective, action, activity), parents before children:
 código, texto, código superior, responsáveis, parceiras (siglas separated by
-";"), prazo and peso (activities only). The code is the natural key: a row
+";"), prazo and peso (activities only), and motivo: the reason for the
+change, required when an activity's deadline moves, always exported empty. The code is the natural key: a row
 whose code exists in the plan updates that item, any other creates one.
 Import never deletes an item (the admin does, refusing items with reports).
 """
@@ -39,7 +40,11 @@ RESPONSAVEIS = "Responsáveis"
 PARCEIRAS = "Parceiras"
 PRAZO = "Prazo"
 PESO = "Peso"
-COLUNAS = [CODIGO, TEXTO, PAI, RESPONSAVEIS, PARCEIRAS, PRAZO, PESO]
+# The reason for a change (required when a set deadline moves). Exported
+# empty, so re-importing a file never reuses an old reason; optional on import.
+MOTIVO = "Motivo"
+COLUNAS = [CODIGO, TEXTO, PAI, RESPONSAVEIS, PARCEIRAS, PRAZO, PESO, MOTIVO]
+OBRIGATORIAS = COLUNAS[:-1]
 PAPEIS = {RESPONSAVEIS: Vinculo.Papel.RESPONSAVEL, PARCEIRAS: Vinculo.Papel.PARCEIRA}
 SEPARADOR = ";"
 NIVEIS = [Objetivo, Acao, Atividade]
@@ -169,6 +174,7 @@ class PlanoResource(resources.Resource):
     parceiras = Field(column_name=PARCEIRAS)
     prazo = Field(attribute="prazo", column_name=PRAZO)
     peso = Field(attribute="peso", column_name=PESO)
+    motivo = Field(column_name=MOTIVO)
 
     class Meta:
         import_id_fields = ["codigo"]
@@ -229,14 +235,14 @@ class PlanoResource(resources.Resource):
         pai = item.pai
         linha = [item.codigo, item.texto, pai.codigo if pai else ""]
         if not isinstance(item, Atividade):
-            return [*linha, "", "", None, None]
+            return [*linha, "", "", None, None, ""]
         vinculos = getattr(item, "_vinculos_novos", None)
         if vinculos is None:
             existentes = sorted(item.vinculos_salvos, key=lambda v: v.pk) if item.pk else []
             vinculos = [(self.siglas[v.instituicao_id], v.papel) for v in existentes]
         for papel in PAPEIS.values():
             linha.append(f"{SEPARADOR} ".join(s for s, p in vinculos if p == papel))
-        return [*linha, item.prazo, _numero(item.peso)]
+        return [*linha, item.prazo, _numero(item.peso), ""]
 
     @cached_property
     def siglas(self) -> dict[int, str]:
@@ -251,7 +257,7 @@ class PlanoResource(resources.Resource):
     # Import -----------------------------------------------------------------
 
     def import_data(self, dataset, **kwargs):
-        faltando = [c for c in COLUNAS if c not in (dataset.headers or [])]
+        faltando = [c for c in OBRIGATORIAS if c not in (dataset.headers or [])]
         if faltando:
             result = self.get_result_class()()
             result.append_base_error(
@@ -305,6 +311,7 @@ class PlanoResource(resources.Resource):
         return modelo(codigo=codigo, numero=partes[-1]), True
 
     def import_instance(self, instance, row, **kwargs):
+        instance._motivo_da_linha = _texto(row.get(MOTIVO)).strip()
         passos = [self._importar_texto, self._importar_pai]
         if isinstance(instance, Atividade):
             passos += [self._importar_vinculos, self._importar_prazo, self._importar_peso]
@@ -320,7 +327,7 @@ class PlanoResource(resources.Resource):
             raise ValidationError(erros)
 
     def _recusar_colunas_de_atividade(self, instance, row):
-        for coluna in COLUNAS[3:]:
+        for coluna in OBRIGATORIAS[3:]:
             if _texto(row.get(coluna)).strip():
                 raise self.erro(coluna, "só atividades têm instituições, prazo e peso.")
 
@@ -380,6 +387,17 @@ class PlanoResource(resources.Resource):
         instance._vinculos_novos = vinculos
 
     def _importar_prazo(self, instance, row):
+        anterior = instance.prazo if instance.pk else None
+        self._ler_prazo(instance, row)
+        if anterior is not None and instance.prazo != anterior and not instance._motivo_da_linha:
+            novo = f"{instance.prazo:%d/%m/%Y}" if instance.prazo else "sem prazo"
+            raise self.erro(
+                MOTIVO,
+                f"o prazo muda de {anterior:%d/%m/%Y} para {novo}: informe o motivo "
+                "(ele será publicado na lista de alterações do plano).",
+            )
+
+    def _ler_prazo(self, instance, row):
         valor = row.get(PRAZO)
         if isinstance(valor, datetime):
             instance.prazo = valor.date()
@@ -448,9 +466,10 @@ class PlanoResource(resources.Resource):
         """History records who imported and from which file."""
         if kwargs.get("user") is not None:
             objeto._history_user = kwargs["user"]
-        motivo = f"Importação da planilha {kwargs.get('file_name') or ''}".strip()
-        # The history's reason column holds 100 characters.
-        objeto._change_reason = motivo[:100]
+        motivo = getattr(objeto, "_motivo_da_linha", "")
+        objeto._change_reason = (
+            motivo or f"Importação da planilha {kwargs.get('file_name') or ''}".strip()
+        )
 
     def save_m2m(self, instance, row, **kwargs):
         """Make the activity's links exactly those of the row."""

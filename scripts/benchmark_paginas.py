@@ -10,7 +10,7 @@ size (7,500 activities, 75,000 published reports, situations and percentages
 spread out) and times it again. Prints the median and the 90th percentile.
 Two numbers at each size: "em cache", the steady state every visitor gets
 while the data stays the same (the painel's numbers kept rendered under the
-data version, paecm.views.painel), which the goals apply to, and "sem cache",
+data version, paginas.views.painel), which the goals apply to, and "sem cache",
 the first request after a change, which queries and renders them anew.
 Goals: under 25 ms on the real plan and under 50 ms at 100 times.
 """

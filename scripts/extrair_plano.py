@@ -1,6 +1,7 @@
 """Extract the I PAECM table from the ministry's page into fixtures/i_paecm.json.
 
-Run once when the seed changes: `python scripts/extrair_plano.py SEED_FILE`.
+Run once when the page changes: `python scripts/extrair_plano.py [PAGE_FILE]` (default:
+fixtures/fonte/pagina_i_paecm_mjsp.txt, the verbatim copy of the ministry's page).
 The output is reviewed and committed; tests check it against the seed itself.
 The page's table runs codes into each other on one line ("2 - ... 2.1. ... 2.1.1.")
 and its texts cite other codes ("previsto na Atividade 1.1.1."), so the parser
@@ -123,4 +124,13 @@ def main(seed_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else str(
+            Path(__file__).resolve().parent.parent
+            / "fixtures"
+            / "fonte"
+            / "pagina_i_paecm_mjsp.txt"
+        )
+    )

@@ -1,3 +1,4 @@
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -5,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 
 from parceiros.models import Instituicao
 from plano.carga import carregar_plano
@@ -15,12 +17,10 @@ from . import factories
 # Playwright runs an event loop in the thread that also talks to the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SEED = Path(
-    os.environ.get(
-        "PAECM_SEED",
-        Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_c0d17b519f487882.txt",
-    )
-)
+# The ministry's page, kept verbatim in the repository (fixtures/fonte/LEIA-ME.md),
+# so a clone anywhere is self-contained.
+SEED = Path(settings.BASE_DIR) / "fixtures" / "fonte" / "pagina_i_paecm_mjsp.txt"
+SEED_SHA256 = "fcf89dc8d27060549b874dea5b365b039c0eaf8ac56ef76614e45820580339f8"
 
 
 class CaixaDeSaida(Sequence):
@@ -89,14 +89,42 @@ def _isolamento(settings, tmp_path):
 
 @pytest.fixture
 def seed_text() -> str:
-    assert SEED.exists(), f"seed file not found at {SEED}; set PAECM_SEED"
-    return SEED.read_text(encoding="utf-8")
+    dados = SEED.read_bytes()
+    # The copy is the page as published, never edited.
+    assert hashlib.sha256(dados).hexdigest() == SEED_SHA256
+    return dados.decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real plan is loaded once per test database (per xdist worker), as
+    carregar_plano does; every test runs in a transaction on top of it.
+    Transactional tests (live server, browser) empty the tables when they end:
+    they get a serialized rollback of this state (see
+    pytest_collection_modifyitems), so the plan is back for the next one."""
+    with django_db_blocker.unblock():
+        carregar_plano()
+        for alias in connections:
+            conexao = connections[alias]
+            conexao._test_serialized_contents = conexao.creation.serialize_db_to_string()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marca = item.get_closest_marker("django_db")
+        transacional = "live_server" in getattr(item, "fixturenames", ()) or (
+            marca is not None
+            and (marca.kwargs.get("transaction") or (marca.args and marca.args[0]))
+        )
+        if transacional:
+            kwargs = {**(marca.kwargs if marca else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture
 def plano(db) -> Plano:
-    """The real I PAECM, loaded from the fixture as carregar_plano does."""
-    carregar_plano()
+    """The real I PAECM, as carregar_plano loads it (once per session)."""
     return Plano.objects.get(slug="i-paecm")
 
 

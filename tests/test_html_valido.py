@@ -55,10 +55,13 @@ def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
 @pytest.mark.django_db
 def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     from monitoramento.demo import carregar_demo
+    from monitoramento.models import Ciclo
 
     carregar_demo()
+    primeiro = Ciclo.objects.order_by("inicio").first()
     paginas = {}
-    for url in PAGINAS:
+    novas = [f"/?ciclo={primeiro.codigo}", f"/plano/1.1.1/?ciclo={primeiro.codigo}"]
+    for url in [*PAGINAS, *novas, "/plano/alteracoes/"]:
         resposta = client.get(url)
         assert resposta.status_code == 200, url
         paginas[url] = resposta.content.decode()

@@ -158,3 +158,46 @@ def test_painel_impresso_esconde_menu_e_mantem_os_numeros(live_server, page, dem
     assert not page.get_by_role("button", name="Alto contraste").is_visible()
     assert page.locator("#tabela-situacao").is_visible()
     assert page.locator("#execucao-geral").is_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_seletor_de_ciclo_mostra_o_fechamento_sem_javascript(
+    live_server, browser, demo, sem_violacoes, javascript
+):
+    from monitoramento.models import Ciclo
+
+    primeiro = Ciclo.objects.order_by("inicio").first()
+    contexto = browser.new_context(java_script_enabled=javascript)
+    page = contexto.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/")
+    page.select_option("#seletor-ciclo", primeiro.codigo)
+    page.get_by_role("button", name="Mostrar").click()
+    page.wait_for_url(f"**/?ciclo={primeiro.codigo}")
+    assert f"no fechamento do ciclo {primeiro.codigo}" in page.locator("#aviso-ciclo").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    if javascript:
+        sem_violacoes(page)
+    contexto.close()
+
+
+@pytest.mark.parametrize("url", ["/plano/1.1.1/", "/plano/alteracoes/", "/plano/1.1.1/?ciclo="])
+def test_paginas_de_ciclos_e_alteracoes_sem_violacoes_e_em_360px(
+    live_server, page, demo, sem_violacoes, url
+):
+    from monitoramento.models import Ciclo
+
+    if url.endswith("="):
+        url += Ciclo.objects.order_by("inicio").first().codigo
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}{url}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    sem_violacoes(page)
+    # In high contrast the chart keeps its points and the table its numbers.
+    if url.startswith("/plano/1.1.1/"):
+        page.emulate_media(forced_colors="active")
+        ponto = page.locator("svg.grafico-linha circle.ponto").first
+        assert ponto.evaluate("e => getComputedStyle(e).fill") != "none"
+        page.emulate_media(forced_colors="none", media="print")
+        assert page.locator("#tabela-por-ciclo").is_visible()
+        assert ponto.evaluate("e => getComputedStyle(e).fill") in ("rgb(0, 0, 0)", "#000")

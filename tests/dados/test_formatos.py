@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from dados.conjuntos import CONJUNTOS
 from monitoramento.demo import carregar_demo
-from paecm.context_processors import DEMO_CACHE_KEY
+from parceiros.demo import DEMO_CACHE_KEY
 
 from .leitores import converter_com_libreoffice, ler_csv
 

@@ -334,9 +334,9 @@ def test_meia_noite_muda_a_pagina(servidor, plano, monkeypatch):
 def test_deploy_nunca_serve_html_do_codigo_antigo(servidor, plano, settings, monkeypatch):
     antes = aquecer(servidor, "/sobre/")
     assert "Código novo" not in antes.texto
-    import paecm.views
+    import paginas.views
 
-    monkeypatch.setattr(paecm.views, "render", lambda *a, **k: HttpResponse("<p>Código novo</p>"))
+    monkeypatch.setattr(paginas.views, "render", lambda *a, **k: HttpResponse("<p>Código novo</p>"))
     # The same process, same data: still the old rendering until the build changes.
     assert servidor.sem_consultas("/sobre/").corpo == antes.corpo
     settings.BUILD_ID = "outro-build"

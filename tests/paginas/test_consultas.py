@@ -14,9 +14,10 @@ from tests import factories
 # Queries of each page, listed in its view:
 CONSULTAS = {
     # plan with its data version; activities grouped by objective; current
-    # cycle; coverage overall and per institution; latest published reports
-    # (with nothing in the painel's cache).
-    "/": 6,
+    # cycles opened so far (the first is the current one); coverage overall
+    # and per institution; latest published reports; how many deadlines
+    # changed (with nothing in the painel's cache).
+    "/": 7,
     # plan; links grouped by institution; current cycle; coverage x2; institutions.
     "/parceiros/": 6,
     # plan; institution; its activities; current cycle; coverage x2.

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 
-from paecm.views import erro_do_servidor, pagina_nao_encontrada, textos_do_plano
+from paecm.views import erro_do_servidor, pagina_nao_encontrada
+from paginas.views import textos_do_plano
 from plano.models import Atividade
 
 
@@ -134,12 +135,12 @@ def test_handler_500_nao_consulta_o_banco(rf: RequestFactory, db, django_assert_
 
 
 def test_erro_numa_pagina_mostra_a_pagina_500(client, plano, monkeypatch):
-    import paecm.views
+    import paginas.views
 
     def quebrar(*args, **kwargs):
         raise RuntimeError("falha simulada")
 
-    monkeypatch.setattr(paecm.views, "resumo_do_plano", quebrar)
+    monkeypatch.setattr(paginas.views, "resumo_do_plano", quebrar)
     client.raise_request_exception = False
     resposta = client.get("/")
     assert resposta.status_code == 500

@@ -220,8 +220,10 @@ def test_plano_tambem_liga_as_citacoes(client, plano):
 # action: 2. its activities, 3. their links with institutions;
 # activity: 2. the activity, 3. its links with institutions, 4. the activities
 #   whose text may cite it, 5. its published reports with cycle and
-#   institution, 6. their evidence.
-CONSULTAS = {"/plano/1/": 2, "/plano/1.1/": 3, "/plano/1.1.1/": 6}
+#   institution, 6. their evidence, 7. the cycles opened so far, 8-9. its
+#   situation at the close of each (reports, deadlines' history), 10-11. its
+#   changes (its history and its links' history).
+CONSULTAS = {"/plano/1/": 2, "/plano/1.1/": 3, "/plano/1.1.1/": 11}
 
 
 @pytest.mark.parametrize("fator", [1, 10])

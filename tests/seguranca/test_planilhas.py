@@ -200,7 +200,7 @@ def test_relato_publicado_com_caractere_ilegal_nao_quebra_os_arquivos(client, pl
         ciclo=factories.criar_ciclo(plano=plano, codigo="2025.1"),
         autor=factories.criar_usuario(username="autor", instituicao=pf),
         estado=Atualizacao.Estado.PUBLICADA,
-        realizado=HOSTIL,
+        realizado=HOSTIL.replace("\x00", ""),  # PostgreSQL cannot even store a NUL
         validador=factories.criar_usuario(username="val", is_staff=True),
     )
     folha = load_workbook(io.BytesIO(b"".join(client.get("/dados/relatos.xlsx").streaming_content)))

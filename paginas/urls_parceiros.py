@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import mfa, views
+from parceiros import mfa
+
+from . import parceiros as views
 
 app_name = "parceiros"
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo, resumo_por_instituicao
 from monitoramento.models import Ciclo
+from parceiros.models import Instituicao
 from plano import indicadores
 from plano.models import Atividade, Vinculo
-from plano.views import plano_padrao
 
-from .models import Instituicao
+from .plano import plano_padrao
 
 
 def instituicoes(request):

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 
 from django.conf import settings
@@ -9,14 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.indicadores import Grupo
 from monitoramento.models import Atualizacao
 from parceiros.models import Instituicao
-
-from .filters import AtividadeFilter
-from .indicadores import ROTULOS, situacao_exibida
-from .models import Acao, Atividade, Plano, partes_do_codigo
-from .referencias import codigos_citados, com_referencias
+from plano.filters import AtividadeFilter
+from plano.historico import alteracoes_do_plano
+from plano.indicadores import ROTULOS, situacao_exibida
+from plano.models import Acao, Atividade, Plano, partes_do_codigo
+from plano.referencias import codigos_citados, com_referencias
 
 
 def plano_padrao() -> Plano:
@@ -234,8 +235,44 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
 
 
 def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
+    # Queries: 1. the structure (item); 2-3. the activity with its links;
+    # 4. its published reports with 5. their evidence; 6. the activities that
+    # may cite it; 7. the cycles opened so far; 8-9. its situation at the close
+    # of each cycle (reports, deadlines' history: monitoramento.ciclos);
+    # 10-11. its changes (its history and its links' history).
+    hoje = timezone.localdate()
     atividade = Atividade.objects.para_plano().do_plano(estrutura.plano).filter(codigo=codigo).get()
+    ciclos_abertos = ciclos_para_escolha(estrutura.plano, hoje)
+    codigo_do_ciclo = request.GET.get("ciclo", "").strip()
+    ciclo = next((c for c in ciclos_abertos if c.codigo == codigo_do_ciclo), None)
+    if codigo_do_ciclo and ciclo is None:
+        raise Http404("Ciclo não encontrado.")
+    serie = serie_do_plano(ciclos_abertos, [atividade], hoje)
+    por_ciclo = []
+    for c in sorted(ciclos_abertos, key=lambda c: c.inicio):
+        no_ciclo = serie[c.pk].situacoes[atividade.pk]
+        por_ciclo.append(
+            {
+                "ciclo": c,
+                "data": serie[c.pk].data,
+                "situacao": no_ciclo,
+                "exibida": {"valor": no_ciclo.exibida, "rotulo": ROTULOS[no_ciclo.exibida]},
+            }
+        )
+    alteracoes = alteracoes_do_plano(estrutura.plano, atividade_id=atividade.pk)
+    original = _prazo_original(atividade, alteracoes)
+    if ciclo is not None:
+        visao = serie[ciclo.pk]
+        no_ciclo = visao.situacoes[atividade.pk]
+        situacao = {"valor": no_ciclo.exibida, "rotulo": ROTULOS[no_ciclo.exibida]}
+        percentual, prazo = no_ciclo.percentual, no_ciclo.prazo
+    else:
+        visao = None
+        situacao = situacao_de(atividade, hoje)
+        percentual, prazo = atividade.percentual, atividade.prazo
     relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
+    if ciclo is not None:
+        relatos = relatos.filter(ciclo__inicio__lte=ciclo.inicio)
     citantes = [
         {"atividade": citante, "texto": estrutura.html(citante.texto)}
         for citante in Atividade.objects.do_plano(estrutura.plano)
@@ -255,11 +292,73 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
             "texto": estrutura.html(atividade.texto),
             "texto_da_acao": estrutura.html(atividade.acao.texto),
             "texto_do_objetivo": estrutura.html(atividade.acao.objetivo.texto),
-            "situacao": situacao_de(atividade, timezone.localdate()),
+            "situacao": situacao,
+            "percentual": percentual,
+            "prazo": prazo,
+            "prazo_original": original if original != prazo else None,
+            "visao": visao,
+            "ciclos_abertos": ciclos_abertos,
+            "por_ciclo": por_ciclo,
+            "grafico": grafico_por_ciclo(por_ciclo),
+            "alteracoes": alteracoes,
             "ciclos": [
-                {"ciclo": ciclo, "relatos": list(grupo)}
-                for ciclo, grupo in groupby(relatos, lambda r: r.ciclo)
+                {"ciclo": c, "relatos": list(grupo)}
+                for c, grupo in groupby(relatos, lambda r: r.ciclo)
             ],
             "citantes": citantes,
+        },
+    )
+
+
+def _prazo_original(atividade: Atividade, alteracoes) -> date | None:
+    """The first non-empty deadline: the oldest deadline change's old value,
+    else the current deadline (setting a first deadline is not a change)."""
+    mudancas = [a for a in alteracoes if a.campo == "prazo"]
+    if not mudancas:
+        return atividade.prazo
+    anterior = mudancas[-1].anterior
+    return datetime.strptime(anterior, "%d/%m/%Y").date() if anterior != "sem prazo" else None
+
+
+def grafico_por_ciclo(por_ciclo: list[dict]) -> dict:
+    """A small SVG line chart of the % per cycle: points in a 0-100 box,
+    cycles spaced evenly; cycles without a % are gaps. The table beside it
+    carries the same numbers."""
+    largura, altura, margem = 300, 100, 10
+    n = len(por_ciclo)
+    passo = (largura - 2 * margem) / max(n - 1, 1)
+    pontos = []
+    for i, linha in enumerate(por_ciclo):
+        p = linha["situacao"].percentual
+        if p is None:
+            continue
+        x = margem + i * passo if n > 1 else largura / 2
+        y = altura - margem - (altura - 2 * margem) * p / 100
+        pontos.append({"x": round(x, 1), "y": round(y, 1), "p": p, "ciclo": linha["ciclo"].codigo})
+    return {
+        "largura": largura,
+        "altura": altura,
+        "pontos": pontos,
+        "linha": " ".join(f"{p['x']},{p['y']}" for p in pontos),
+        "base": altura - margem,
+        "topo": margem,
+    }
+
+
+def alteracoes(request):
+    # Queries: 1. the plan; 2-5. the history of objectives, actions,
+    # activities and links (plano.historico.alteracoes_do_plano).
+    plano = plano_padrao()
+    return render(
+        request,
+        "plano/alteracoes.html",
+        {
+            "plano": plano,
+            "alteracoes": alteracoes_do_plano(plano),
+            "desde": plano.publicado_em,
+            "trilha": [
+                {"rotulo": "Plano", "url": reverse("plano:plano")},
+                {"rotulo": "Alterações no plano", "url": reverse("plano:alteracoes")},
+            ],
         },
     )

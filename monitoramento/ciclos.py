@@ -1,0 +1,182 @@
+"""The plan at the close of a cycle: the one function behind every view of
+an earlier cycle (painel, plan and item pages, open data, semestral report).
+
+Definitions (the methodology page states them, from DEFINICOES below):
+
+- Each activity takes the situação and % of its latest published report whose
+  cycle is X or earlier: latest cycle first, then latest validation.
+- A correction published after X closed, for X or an earlier cycle, changes
+  the view of X; `PlanoNoCiclo.corrigido_em` says when the latest one was.
+- Lateness is judged on the evaluation date (the end of X's period,
+  Ciclo.fim; today for a cycle still open or not yet ended), against the
+  deadline in force on that date (plano.historico.prazos_nas_datas).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from plano.historico import prazos_nas_datas
+from plano.indicadores import Situacao, situacao_exibida
+from plano.models import Atividade, Objetivo, Plano
+
+from .indicadores import Grupo, ResumoDoObjetivo
+from .models import Atualizacao, Ciclo
+
+DEFINICOES = [
+    "A situação e o % de cada atividade no fechamento de um ciclo são os do seu último relato "
+    "publicado referente a esse ciclo ou a um anterior (primeiro o ciclo mais recente, depois a "
+    "validação mais recente).",
+    "Uma correção publicada depois, para esse ciclo ou um anterior, muda a visão do ciclo; a "
+    "página informa a data da correção.",
+    "O atraso é avaliado no último dia do período do ciclo, contra o prazo em vigor nessa data. "
+    "Para um ciclo ainda aberto, a avaliação é feita na data de hoje.",
+    "O prazo em vigor numa data é o último valor registrado no histórico até essa data. Definir o "
+    "primeiro prazo de uma atividade (de vazio para uma data) não é uma alteração: esse prazo "
+    "original vale desde o início. Sem histórico, vale o prazo atual.",
+]
+
+
+def data_de_avaliacao(ciclo: Ciclo, hoje: date | None = None) -> date:
+    """The date a cycle's view is evaluated on: the end of its period, or
+    today while it is open for reports or its period has not ended."""
+    hoje = hoje or timezone.localdate()
+    if ciclo.esta_aberto(hoje) or hoje < ciclo.fim:
+        return hoje
+    return ciclo.fim
+
+
+def _dia(momento: datetime) -> date:
+    return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
+
+
+@dataclass(frozen=True)
+class SituacaoNoCiclo:
+    situacao: str  # stored code, "sem_informacao" without a published report
+    percentual: int | None
+    exibida: str  # with "atrasada", as on the evaluation date
+    prazo: date | None = None  # in force on the evaluation date
+    relato_no_ciclo: bool = False  # a report for this very cycle was published
+
+
+@dataclass
+class PlanoNoCiclo:
+    ciclo: Ciclo
+    data: date  # the evaluation date
+    situacoes: dict[int, SituacaoNoCiclo] = field(default_factory=dict)
+    corrigido_em: datetime | None = None  # latest correction published after the close
+
+
+def serie_do_plano(
+    ciclos: list[Ciclo], atividades, hoje: date | None = None
+) -> dict[int, PlanoNoCiclo]:
+    """The plan at the close of each of `ciclos` (of one plan), keyed by cycle
+    id, for the given activities (objects, or dicts with pk and prazo). Two
+    queries whatever the number of cycles: the published reports up to the
+    latest cycle, and the deadlines' history."""
+    if not ciclos:
+        return {}
+    ciclos = sorted(ciclos, key=lambda c: c.inicio)
+    plano_id = ciclos[0].plano_id
+    atuais = {}
+    for atividade in atividades:
+        if isinstance(atividade, dict):
+            atuais[atividade["pk"]] = atividade["prazo"]
+        else:
+            atuais[atividade.pk] = atividade.prazo
+    datas = {c.pk: data_de_avaliacao(c, hoje) for c in ciclos}
+    visoes = {c.pk: PlanoNoCiclo(ciclo=c, data=datas[c.pk]) for c in ciclos}
+    # Reports in publication order (cycle, then validation); each cycle's view
+    # keeps, per activity, the last one of a cycle up to its own.
+    ultimos = {c.pk: {} for c in ciclos}
+    no_ciclo = {c.pk: set() for c in ciclos}
+    for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
+        Atualizacao.objects.publicadas()
+        .filter(ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio)
+        .em_ordem_de_publicacao()
+        .values_list(
+            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "validado_em"
+        )
+        .iterator()
+    ):
+        if atividade_id not in atuais:
+            continue
+        for c in ciclos:
+            if inicio > c.inicio:
+                continue
+            ultimos[c.pk][atividade_id] = (situacao, percentual)
+            if ciclo_id == c.pk:
+                no_ciclo[c.pk].add(atividade_id)
+            visao = visoes[c.pk]
+            if validado_em and _dia(validado_em) > c.encerramento and visao.data == c.fim:
+                visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)
+    prazos = prazos_nas_datas(plano_id, sorted(set(datas.values())), atuais)
+    for c in ciclos:
+        visao = visoes[c.pk]
+        for pk in atuais:
+            situacao, percentual = ultimos[c.pk].get(pk, (Situacao.SEM_INFORMACAO, None))
+            prazo = prazos[visao.data][pk].em_vigor
+            visao.situacoes[pk] = SituacaoNoCiclo(
+                situacao,
+                percentual,
+                situacao_exibida(situacao, prazo, visao.data),
+                prazo,
+                pk in no_ciclo[c.pk],
+            )
+    return visoes
+
+
+def plano_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None) -> PlanoNoCiclo:
+    """The plan at the close of `ciclo` (serie_do_plano for one cycle; two queries)."""
+    return serie_do_plano([ciclo], atividades, hoje)[ciclo.pk]
+
+
+def situacoes_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None):
+    """Each activity's situation at the close of the cycle (plano_no_ciclo)."""
+    return plano_no_ciclo(ciclo, atividades, hoje).situacoes
+
+
+def resumo_no_ciclo(
+    plano: Plano, ciclo: Ciclo, hoje: date | None = None
+) -> tuple[Grupo, list[ResumoDoObjetivo], PlanoNoCiclo]:
+    """resumo_do_plano as the plan stood at the close of `ciclo` (four
+    queries: objectives, activities, reports, deadlines' history)."""
+    objetivos = {
+        pk: ResumoDoObjetivo(codigo=codigo, texto=texto)
+        for pk, codigo, texto in Objetivo.objects.filter(plano=plano)
+        .order_by("numero")
+        .values_list("pk", "codigo", "texto")
+    }
+    atividades = list(
+        Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
+    )
+    visao = plano_no_ciclo(ciclo, atividades, hoje)
+    for atividade in atividades:
+        s = visao.situacoes[atividade["pk"]]
+        objetivos[atividade["acao__objetivo_id"]].adicionar(
+            situacao=s.situacao,
+            percentual=s.percentual,
+            peso=atividade["peso"],
+            prazo=s.prazo,
+            n=1,
+            hoje=visao.data,
+        )
+    return Grupo.somar(objetivos.values()), list(objetivos.values()), visao
+
+
+def ciclo_pedido(plano: Plano, codigo: str | None, hoje: date | None = None) -> Ciclo | None:
+    """The cycle `?ciclo=` names among those already opened (one query), None
+    without the parameter; raises Ciclo.DoesNotExist for any other value."""
+    if not codigo:
+        return None
+    hoje = hoje or timezone.localdate()
+    return Ciclo.objects.select_related("plano").get(
+        plano=plano, codigo=codigo.strip()[:10], abertura__lte=hoje
+    )
+
+
+def ciclos_para_escolha(plano: Plano, hoje: date | None = None) -> list[Ciclo]:
+    """The cycles a visitor can pick: those opened on or before today, latest first."""
+    hoje = hoje or timezone.localdate()
+    return list(Ciclo.objects.filter(plano=plano, abertura__lte=hoje).order_by("-inicio"))

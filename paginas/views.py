@@ -1,0 +1,185 @@
+"""The painel and the institutional pages (sobre, metodologia, acessibilidade,
+privacidade)."""
+
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dados.versao import plano_com_versao
+from monitoramento.ciclos import ciclos_para_escolha, resumo_no_ciclo
+from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
+from monitoramento.models import Atualizacao
+from plano import indicadores
+from plano.historico import alteracoes_de_texto, prazos_alterados
+from plano.indicadores import Item, Situacao
+
+from .plano import plano_padrao
+
+ULTIMOS_RELATOS = 5
+# The data version moves with every saved change and every publication, but
+# two transactions committing out of order could leave a version that an older
+# snapshot was rendered under: an entry lives at most this long.
+PAINEL_EM_CACHE_SEGUNDOS = 300
+TEXTOS_DO_PLANO = settings.BASE_DIR / "fixtures" / "sobre_i_paecm.json"
+
+
+CODIGO_DE_CICLO = re.compile(r"^[0-9A-Za-z._-]{1,10}$")
+
+
+def painel(request):
+    # Queries: 1. the plan with its data version (dados.versao). The painel's
+    # numbers depend only on the public data, on the date and on ?ciclo=, so
+    # their HTML is kept in the "paginas" cache under all three; on a miss,
+    # 2. the cycles opened so far (the selector; the first is the current one);
+    # then for the current state: 3. activities grouped by objective, situação,
+    # %, weight and deadline; with ?ciclo= (monitoramento.ciclos.resumo_no_ciclo):
+    # 3. objectives, 4. activities, 5. reports up to the cycle, 6. deadlines'
+    # history; then 4-5 (7-8). the cycle's coverage, overall and per
+    # institution; 6 (9). the latest published reports (of the cycle);
+    # 7 (10). how many deadlines changed (the activities' history).
+    hoje = timezone.localdate()
+    codigo = request.GET.get("ciclo", "").strip()
+    if codigo and not CODIGO_DE_CICLO.match(codigo):
+        raise Http404("Ciclo não encontrado.")
+    plano = plano_com_versao()
+    versao = plano.ultima_alteracao.isoformat() if plano.ultima_alteracao else "-"
+    chave = f"painel:{plano.pk}:{versao}:{hoje.isoformat()}:{codigo}"
+    conteudo = caches["paginas"].get(chave)
+    if conteudo is None:
+        conteudo = render_to_string("paginas/_painel.html", _numeros_do_painel(plano, hoje, codigo))
+        caches["paginas"].set(chave, conteudo, PAINEL_EM_CACHE_SEGUNDOS)
+    return render(request, "painel.html", {"plano": plano, "conteudo": conteudo})
+
+
+def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
+    ciclos = ciclos_para_escolha(plano, hoje)
+    visao = None
+    if codigo:
+        ciclo = next((c for c in ciclos if c.codigo == codigo), None)
+        if ciclo is None:
+            raise Http404("Ciclo não encontrado.")
+        geral, objetivos, visao = resumo_no_ciclo(plano, ciclo, hoje)
+        ultimos = Atualizacao.objects.recentes_do_plano(plano).filter(ciclo=ciclo)
+        data = visao.data
+    else:
+        ciclo = ciclos[0] if ciclos else None
+        geral, objetivos = resumo_do_plano(plano, hoje)
+        ultimos = Atualizacao.objects.recentes_do_plano(plano)
+        data = hoje
+    ultimos = list(ultimos[:ULTIMOS_RELATOS])
+    return {
+        "plano": plano,
+        "geral": geral,
+        "objetivos": objetivos,
+        "sem_relato": geral.por_situacao[Situacao.SEM_INFORMACAO],
+        "prazos_alterados": prazos_alterados(plano),
+        "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, data),
+        "ciclo": ciclo,
+        "ciclos": ciclos,
+        "visao": visao,
+        "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
+        "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
+        "ultimos_relatos": ultimos,
+        "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
+        "hoje": data,
+    }
+
+
+# The worked example of the methodology page: (item, whether its report for
+# the cycle was validated). The page runs the real rules on it.
+EXEMPLO = [
+    (Item(Situacao.CONCLUIDA, 100), True),
+    (Item(Situacao.EM_ANDAMENTO, 40, Decimal(2)), True),
+    (Item(Situacao.NAO_INICIADA, 0), False),
+    (Item(Situacao.SEM_INFORMACAO, None), False),
+    (Item(Situacao.CANCELADA, 30), True),
+]
+
+
+def _rotulos(situacoes) -> list[str]:
+    """Labels of a set of situations, in the legend's order."""
+    return [rotulo for valor, rotulo in indicadores.SITUACOES_EXIBIDAS if valor in situacoes]
+
+
+def metodologia(request):
+    # Queries: 1. the plan (its period, for the elapsed time).
+    hoje = timezone.localdate()
+    plano = plano_padrao()
+    fora = indicadores.FORA_DO_DENOMINADOR
+    esperadas = [validada for item, validada in EXEMPLO if item.situacao not in fora]
+    vencido = hoje - timedelta(days=1)
+    return render(
+        request,
+        "paginas/metodologia.html",
+        {
+            "plano": plano,
+            "relataveis": [s.label for s in indicadores.SITUACOES_RELATAVEIS],
+            "sem_informacao": Situacao.SEM_INFORMACAO.label,
+            "fora_do_denominador": _rotulos(fora),
+            "podem_atrasar": _rotulos(indicadores.PODEM_ATRASAR),
+            "percentual_fixo": [
+                (indicadores.ROTULOS[s], p) for s, p in indicadores.PERCENTUAL_FIXO.items()
+            ],
+            "atraso": [
+                (rotulo, indicadores.ROTULOS[indicadores.situacao_exibida(valor, vencido, hoje)])
+                for valor, rotulo in indicadores.SITUACOES_EXIBIDAS
+                if valor != indicadores.ATRASADA
+            ],
+            "exemplo": [
+                {
+                    "rotulo": indicadores.ROTULOS[item.situacao],
+                    "item": item,
+                    # An item alone: its own % if it counts, None if left out.
+                    "considerado": indicadores.execucao([item]),
+                    "validada": validada,
+                }
+                for item, validada in EXEMPLO
+            ],
+            "exemplo_execucao": indicadores.execucao(item for item, _ in EXEMPLO),
+            "exemplo_esperadas": len(esperadas),
+            "exemplo_validadas": sum(esperadas),
+            "exemplo_cobertura": indicadores.cobertura(sum(esperadas), len(esperadas)),
+            "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+            "hoje": hoje,
+            "migalhas": [("Metodologia", None)],
+        },
+    )
+
+
+@cache
+def textos_do_plano() -> list[dict]:
+    """The ministry's introduction to the plan, verbatim, by section."""
+    return json.loads(TEXTOS_DO_PLANO.read_text(encoding="utf-8"))
+
+
+def sobre(request):
+    # Queries: 1. the plan (source, license, dates); 2-4. the history of the
+    # objectives', actions' and activities' texts (alteracoes_de_texto).
+    plano = plano_padrao()
+    return render(
+        request,
+        "paginas/sobre.html",
+        {
+            "plano": plano,
+            "secoes": textos_do_plano(),
+            "alteracoes": alteracoes_de_texto(plano),
+            "migalhas": [("Sobre o plano", None)],
+        },
+    )
+
+
+def acessibilidade(request):
+    return render(request, "paginas/acessibilidade.html", {"migalhas": [("Acessibilidade", None)]})
+
+
+def privacidade(request):
+    return render(request, "paginas/privacidade.html", {"migalhas": [("Privacidade", None)]})

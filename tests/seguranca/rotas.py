@@ -1,0 +1,136 @@
+"""Every URL pattern of the site, from the resolver, with an address to try
+it at: shared by the permission matrix and the hostile-value sweep."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from monitoramento.models import Atualizacao, Lembrete
+from parceiros.models import Instituicao
+from plano.models import Acao, Atividade, ImportacaoDoPlano, Objetivo
+from tests import factories
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class Rota:
+    padrao: str  # the full route, as the resolver spells it: the matrix's key
+    nome: str | None
+
+
+def rotas() -> list[Rota]:
+    def percorrer(padroes, prefixo="", espaco=""):
+        for padrao in padroes:
+            if isinstance(padrao, URLResolver):
+                nome = espaco + (f"{padrao.namespace}:" if padrao.namespace else "")
+                yield from percorrer(padrao.url_patterns, prefixo + str(padrao.pattern), nome)
+            elif isinstance(padrao, URLPattern):
+                nome = f"{espaco}{padrao.name}" if padrao.name else None
+                yield Rota(prefixo + str(padrao.pattern), nome)
+
+    return list(percorrer(get_resolver().url_patterns))
+
+
+def cenario(plano, pf, dpu, parceiro_pf, equipe, validador) -> dict:
+    """One object of every kind a URL can name: PF's draft with a file (its
+    own partner and staff may open it, the DPU may not), a published report."""
+    atividade = Atividade.objects.get(codigo="2.1.1")
+    vinculo = factories.vincular(atividade=atividade, instituicao=pf)
+    ciclo = factories.criar_ciclo(plano=plano, codigo="2026.1", aberto=True)
+    publicado = factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="1.1.1"),
+        instituicao=pf,
+        ciclo=factories.criar_ciclo(plano=plano, codigo="2025.1"),
+        autor=parceiro_pf,
+        estado=Atualizacao.Estado.PUBLICADA,
+        validador=validador,
+    )
+    rascunho = factories.criar_atualizacao(
+        atividade=atividade, instituicao=pf, ciclo=ciclo, autor=parceiro_pf
+    )
+    evidencia = factories.criar_evidencia(
+        atualizacao=rascunho,
+        url="",
+        arquivo=SimpleUploadedFile("x.pdf", PDF),
+        nome_original="x.pdf",
+        tipo_conteudo="application/pdf",
+    )
+    importacao = ImportacaoDoPlano.objects.create(
+        plano=plano,
+        usuario=equipe,
+        arquivo="plano.xlsx",
+        sha256="0" * 64,
+        novos=0,
+        alterados=0,
+        inalterados=75,
+    )
+    lembrete = Lembrete.objects.create(
+        ciclo=ciclo, instituicao=pf, etapa=Lembrete.Etapa.values[0], destinatarios="a@example.org"
+    )
+    objetivo = Objetivo.objects.get(plano=plano, numero=1)
+    return {
+        "auth_group": Group.objects.get(name="Equipe CGETP"),
+        "plano_objetivo": objetivo,
+        "plano_acao": Acao.objects.get(codigo="1.1", objetivo=objetivo),
+        "plano_atividade": atividade,
+        "plano_vinculo": vinculo,
+        "plano_plano": plano,
+        "plano_importacaodoplano": importacao,
+        "parceiros_usuario": parceiro_pf,
+        "parceiros_instituicao": pf,
+        "monitoramento_ciclo": ciclo,
+        "monitoramento_atualizacao": publicado,
+        "monitoramento_evidencia": evidencia,
+        "monitoramento_lembrete": lembrete,
+        "rascunho": rascunho,
+        "dpu": dpu,
+    }
+
+
+def endereco(rota: Rota, objetos: dict) -> str:
+    """An address that reaches the route's view with real objects."""
+    padrao = rota.padrao
+    modelo = re.match(r"admin/(\w+)/(\w+)/", padrao)
+    chave = f"{modelo.group(1)}_{modelo.group(2)}" if modelo else None
+    objeto = objetos.get(chave)
+    if "^([^/]+)/history/([^/]+)/$" in padrao:
+        historico = objeto.history.order_by("history_id").first()
+        return "/" + padrao.split("^")[0] + f"{objeto.pk}/history/{historico.history_id}/"
+    if padrao.startswith("admin/^(?P<app_label>"):
+        return "/admin/plano/"
+    if padrao == "admin/(?P<url>.*)$":
+        return "/admin/nao-existe/"
+    if padrao == "admin/r/<path:content_type_id>/<path:object_id>/":
+        tipo = ContentType.objects.get_for_model(Instituicao)
+        return f"/admin/r/{tipo.pk}/{objetos['parceiros_instituicao'].pk}/"
+    if padrao == "admin/autocomplete/":
+        return (
+            "/admin/autocomplete/?term=P&app_label=plano&model_name=vinculo&field_name=instituicao"
+        )
+    if padrao == "admin/relatorio-semestral/":
+        return f"/admin/relatorio-semestral/?ciclo={objetos['monitoramento_ciclo'].pk}"
+    substituicoes = {
+        "<path:object_id>": str(objeto.pk) if objeto is not None else "1",
+        "<id>": str(objetos["parceiros_usuario"].pk),
+        "<int:pk>": str(
+            objetos["monitoramento_evidencia"].pk
+            if padrao.startswith("evidencias/")
+            else objetos["monitoramento_atualizacao"].pk
+        ),
+        "<slug:nome>.<str:formato>": "relatos.csv",
+        "dados/feeds/relatos/objetivo/<str:codigo>/": "dados/feeds/relatos/objetivo/1/",
+        "dados/feeds/relatos/atividade/<str:codigo>/": "dados/feeds/relatos/atividade/1.1.1/",
+        "<slug:slug>": "pf",
+        "<uidb64>/<token>": "MQ/conjunto-invalido",
+        "plano/<str:codigo>/": "plano/1.1.1/",
+        "<str:codigo>": "2.1.1",
+    }
+    for marca, valor in substituicoes.items():
+        padrao = padrao.replace(marca, valor)
+    assert "<" not in padrao and "(" not in padrao, padrao
+    return "/" + padrao
