@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comum.admin import HistoricoAdmin
 from comum.enderecos import absoluto
@@ -228,3 +229,25 @@ class InstituicaoAdmin(HistoricoAdmin):
             novo,
             obj.pk,
         )
+
+
+# Second-factor devices (django-otp): a superuser may remove a lost phone's
+# device so the person enrols again. django-otp's own admin is replaced: it
+# shows the secret key and its config/QR views answer 500 on out-of-range ids.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class DispositivoAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

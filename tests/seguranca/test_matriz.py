@@ -15,6 +15,8 @@ import os
 import pytest
 from django.test import Client
 
+from tests.mfa import ClienteVerificado
+
 from .rotas import cenario, endereco, rotas
 
 PERSONAS = ("anonimo", "outra", "propria", "equipe", "validador")
@@ -38,7 +40,7 @@ def entrar(cliente: Client, usuario) -> None:
 
 def medir(objetos, usuarios) -> dict[str, str]:
     resultado = {}
-    clientes = {p: Client() for p in PERSONAS}
+    clientes = {p: ClienteVerificado() for p in PERSONAS}
     for rota in rotas():
         url = endereco(rota, objetos)
         codigos = []
@@ -195,7 +197,36 @@ MATRIZ: dict[str, str] = {
     "admin/monitoramento/lembrete/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
-    "admin/^(?P<app_label>auth|plano|parceiros|monitoramento)/$": "302 302 302 200 200 | 302 302 302 200 200",
+    # Outbox, cron jobs (operacao) and second-factor devices (django-otp): staff read
+    # the outbox and jobs; only superusers manage devices.
+    "admin/otp_totp/totpdevice/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_totp/totpdevice/add/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_totp/totpdevice/<path:object_id>/history/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_totp/totpdevice/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_totp/totpdevice/<path:object_id>/change/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_totp/totpdevice/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
+    "admin/otp_static/staticdevice/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_static/staticdevice/add/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_static/staticdevice/<path:object_id>/history/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_static/staticdevice/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_static/staticdevice/<path:object_id>/change/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/otp_static/staticdevice/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
+    "admin/operacao/mensagem/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/operacao/mensagem/add/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/operacao/mensagem/<path:object_id>/history/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/operacao/mensagem/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/operacao/mensagem/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
+    "admin/operacao/mensagem/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
+    "admin/operacao/tarefa/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/operacao/tarefa/add/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/operacao/tarefa/<path:object_id>/history/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/operacao/tarefa/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/operacao/tarefa/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
+    "admin/operacao/tarefa/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
+    "admin/^(?P<app_label>auth|otp_static|operacao|parceiros|otp_totp|plano|monitoramento)/$": "302 302 302 200 200 | 302 302 302 200 200",
+    "saude/": "200 200 200 200 200 | 405 405 405 405 405",
+    "portal/mfa/": "302 200 200 200 200 | 302 400 400 200 200",
+    "portal/mfa/verificar/": "302 302 302 200 200 | 302 302 302 400 400",
     "admin/(?P<url>.*)$": "302 302 302 404 404 | 302 302 302 404 404",
     "plano/": "200 200 200 200 200 | 405 405 405 405 405",
     "plano/alteracoes/": "200 200 200 200 200 | 405 405 405 405 405",

@@ -8,6 +8,7 @@ from django.test import Client
 
 from dados.parametros import FILTROS_DE_RELATOS, PAGINACAO
 from plano.filters import AtividadeFilter
+from tests.mfa import ClienteVerificado
 
 from .rotas import cenario, endereco, rotas
 
@@ -57,7 +58,9 @@ def test_nenhum_valor_hostil_da_erro_de_servidor(
 ):
     objetos = cenario(plano, pf, dpu, parceiro_pf, equipe, validador)
     nomes = parametros()
-    clientes = {p: Client(raise_request_exception=False) for p in (None, "propria", "validador")}
+    clientes = {
+        p: ClienteVerificado(raise_request_exception=False) for p in (None, "propria", "validador")
+    }
     usuarios = {"propria": parceiro_pf, "validador": validador}
     falhas, total = [], 0
 
