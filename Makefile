@@ -11,19 +11,24 @@ PY := $(VENV)/bin/python
 VENDOR := static/vendor
 NODE := node_modules
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
+# Settings fail closed (DEBUG off) unless told otherwise: `make run` is development.
+DEV := DJANGO_DEBUG=true
 
 .PHONY: run install static db test test-fast lint format check clean
 
 run: install static db
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see README)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+# uv (pinned, and itself in the lock) installs exactly what uv.lock says, with
+# its hashes: `uv sync --locked` fails if the lock no longer matches pyproject.
+UV_VERSION := 0.13.9
+$(VENV)/.installed: pyproject.toml uv.lock | $(PY)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --locked --quiet --python $(PY)
 	touch $@
 
 $(NODE)/.installed: package.json package-lock.json
@@ -39,12 +44,12 @@ $(VENDOR)/.copied: $(NODE)/.installed scripts/vendor_static.sh
 	touch $@
 
 static: install
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
 db: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py carregar_plano
-	$(PY) manage.py carregar_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py carregar_plano
+	$(DEV) $(PY) manage.py carregar_demo
 
 # Tests marked postgres need PostgreSQL: the SQLite pass deselects them (CI
 # fails on a skip, never on a deselection). Two workers on this 2-core machine.

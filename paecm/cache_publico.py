@@ -358,7 +358,11 @@ class CachePublico:
         return self.aplicacao(environ, iniciar)
 
     def _gerar(self, environ, start_response, chave_):
-        interno = {k: v for k, v in environ.items() if k not in CONDICIONAIS}
+        # Without the server's file wrapper, a FileResponse (xlsx, zip) comes
+        # back as an iterable of bytes that can be stored like any other.
+        interno = {
+            k: v for k, v in environ.items() if k not in CONDICIONAIS and k != "wsgi.file_wrapper"
+        }
         capturado = {}
 
         def iniciar(status, cabecalhos, exc_info=None):
@@ -366,11 +370,6 @@ class CachePublico:
             return lambda dados: None
 
         resultado = self.aplicacao(interno, iniciar)
-        wrapper = environ.get("wsgi.file_wrapper")
-        if wrapper is not None and isinstance(resultado, wrapper):
-            # A file streamed by the server: pass it through untouched.
-            start_response(capturado["status"], capturado["cabecalhos"])
-            return resultado
         try:
             corpo = b"".join(resultado)
         finally:

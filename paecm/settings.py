@@ -36,7 +36,8 @@ def required(name: str) -> str:
     return value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fails closed: production unless development is asked for explicitly.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
     SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
@@ -218,7 +219,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development. EMAIL_URL picks the transport by its scheme:
+# Console in development (or EMAIL_URL=console://). EMAIL_URL picks the transport by its scheme:
 #   smtp://user:password@host:587   STARTTLS (the default port is 587)
 #   smtps://user:password@host:465  implicit TLS (the default port is 465)
 #   smtp+plain://host:25            a plain relay on a trusted network, no TLS
@@ -255,7 +256,9 @@ def mailer_de(url: str) -> dict:
 
 if not DEBUG:
     required("EMAIL_URL")
-if env("EMAIL_URL"):
+if env("EMAIL_URL") == "console://":
+    pass  # the console backend above, e.g. for production-like local runs
+elif env("EMAIL_URL"):
     MAILERS["default"] = mailer_de(env("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Painel I PAECM <nao-responda@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -24,6 +24,8 @@ from pathlib import Path
 RAIZ = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RAIZ))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paecm.settings")
+# In-process measurements on a throwaway database: development settings.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 
 def memoria_mib(campo: str) -> float:

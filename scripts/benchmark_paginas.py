@@ -1,6 +1,6 @@
-"""Measure how long the painel (/) takes to render, in-process.
+"""Measure how long the painel (/) and every public page take, in-process.
 
-    .venv/bin/python scripts/benchmark_paginas.py [--repeticoes 50]
+    .venv/bin/python scripts/benchmark_paginas.py [--repeticoes 50] [--repeticoes-paginas 10]
 
 Builds a throwaway test database (SQLite in memory by default; PostgreSQL
 when DATABASE_URL is set), never touching the configured one. It loads the
@@ -13,6 +13,8 @@ while the data stays the same (the painel's numbers kept rendered under the
 data version, paginas.views.painel), which the goals apply to, and "sem cache",
 the first request after a change, which queries and renders them anew.
 Goals: under 25 ms on the real plan and under 50 ms at 100 times.
+Then every other public page (PAGINAS), cold (rendered anew) and warm (a hit of
+paecm.cache_publico through the WSGI application), against the cold budgets.
 """
 
 import argparse
@@ -25,6 +27,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paecm.settings")
+# In-process measurements on a throwaway database: development settings.
+os.environ.setdefault("DJANGO_DEBUG", "true")
 
 import django  # noqa: E402
 
@@ -37,6 +41,103 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 METAS_MS = {1: 25, 100: 50}
 URL = "/"
+# Every public page, timed cold (rendered anew through Django: the first
+# visitor after a change) and warm (answered by paecm.cache_publico before
+# Django, as every later visitor is). Cold budgets: /plano/ 15 ms and the
+# others 10 ms on the real plan, 50 ms at 100 times.
+PAGINAS = [
+    "/plano/",
+    "/plano/?busca=fronteira",
+    "/plano/2/",
+    "/plano/1.1/",
+    "/plano/1.1.1/",
+    "/parceiros/",
+    "/parceiros/pf/",
+    "/metodologia/",
+    "/sobre/",
+    "/acessibilidade/",
+    "/dados/",
+]
+
+
+def meta_fria(url: str, fator: int) -> int:
+    if fator > 1:
+        return 50
+    return 15 if url.startswith("/plano/?") or url == "/plano/" else 10
+
+
+def pedido_wsgi(aplicacao, url: str) -> int:
+    """One GET through the WSGI application, as gunicorn calls it."""
+    import io
+
+    caminho, _, consulta = url.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": caminho,
+        "QUERY_STRING": consulta,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    estado = {}
+
+    def start_response(status, headers, exc_info=None):
+        estado["status"] = int(status.split()[0])
+
+    resultado = aplicacao(environ, start_response)
+    b"".join(resultado)
+    if hasattr(resultado, "close"):
+        resultado.close()
+    return estado["status"]
+
+
+def medir_paginas(cliente: Client, repeticoes: int, fator: int) -> int:
+    """Cold and warm medians of every public page; 1 when a cold budget is missed."""
+    from django.core.cache import caches
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    from paecm.cache_publico import CachePublico, memoria
+
+    request_finished.disconnect(close_old_connections)
+    aplicacao = CachePublico(WSGIHandler())
+    falhou = 0
+    for url in PAGINAS:
+        assert cliente.get(url).status_code == 200, url
+        frios = []
+        for _ in range(repeticoes):
+            caches["paginas"].clear()
+            inicio = time.perf_counter()
+            cliente.get(url)
+            frios.append((time.perf_counter() - inicio) * 1000)
+        memoria.limpar()
+        assert pedido_wsgi(aplicacao, url) == 200
+        quentes = []
+        for _ in range(repeticoes):
+            inicio = time.perf_counter()
+            pedido_wsgi(aplicacao, url)
+            quentes.append((time.perf_counter() - inicio) * 1000)
+        frio, quente = statistics.median(frios), statistics.median(quentes)
+        meta = meta_fria(url, fator)
+        ok = frio <= meta
+        falhou |= not ok
+        print(
+            f"{url:<26} {fator:>3}x frio {frio:7.1f} ms (meta <= {meta} ms: "
+            f"{'ok' if ok else 'NÃO ATINGIDA'}), em cache {quente:6.2f} ms"
+        )
+    request_finished.connect(close_old_connections)
+    return falhou
 
 
 def medir(cliente: Client, repeticoes: int, *, sem_cache: bool) -> tuple[float, float]:
@@ -79,6 +180,7 @@ def espalhar_situacoes(plano) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeticoes", type=int, default=50)
+    parser.add_argument("--repeticoes-paginas", type=int, default=10)
     args = parser.parse_args()
 
     from django.core.cache import caches
@@ -133,6 +235,7 @@ def main() -> int:
                         f"painel {fator:>3}x {'sem cache' if sem_cache else 'em cache '}: "
                         f"mediana {mediana:6.1f} ms, p90 {p90:6.1f} ms ({situacao})"
                     )
+                resultado |= medir_paginas(cliente, args.repeticoes_paginas, fator)
     finally:
         teardown_databases(bancos, verbosity=0)
     return resultado

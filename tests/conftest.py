@@ -14,9 +14,6 @@ from plano.models import Plano
 
 from . import factories
 
-# Playwright runs an event loop in the thread that also talks to the database.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 # The ministry's page, kept verbatim in the repository (fixtures/fonte/LEIA-ME.md),
 # so a clone anywhere is self-contained.
 SEED = Path(settings.BASE_DIR) / "fixtures" / "fonte" / "pagina_i_paecm_mjsp.txt"

@@ -4,6 +4,7 @@ midnight or a deploy; nothing private is ever served from it or made cacheable."
 
 import io
 from datetime import date, datetime
+from wsgiref.util import FileWrapper
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,6 +70,8 @@ class Servidor:
             "wsgi.multithread": True,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
+            # As gunicorn does: FileResponse bodies (xlsx, zip) go through it.
+            "wsgi.file_wrapper": FileWrapper,
         }
         environ.update({f"HTTP_{k.upper()}": v for k, v in cabecalhos.items()})
         capturado = {}
@@ -133,6 +136,8 @@ CABECALHOS_DE_SEGURANCA = (
         "/metodologia/",
         "/dados/",
         "/dados/atividades.csv",
+        "/dados/atividades.xlsx",
+        "/dados/dados-abertos.zip",
         "/api/v1/atividades/",
         "/dados/feeds/relatos/",
     ],

@@ -23,6 +23,16 @@ class Rota:
     nome: str | None
 
 
+def _sem_ordem_de_registro(padrao: str) -> str:
+    """The admin's app-index route lists the apps in the order their admins
+    registered (an import detail): the key sorts them."""
+    return re.sub(
+        r"\(\?P<app_label>([\w|]+)\)",
+        lambda m: "(?P<app_label>" + "|".join(sorted(m[1].split("|"))) + ")",
+        padrao,
+    )
+
+
 def rotas() -> list[Rota]:
     def percorrer(padroes, prefixo="", espaco=""):
         for padrao in padroes:
@@ -31,7 +41,7 @@ def rotas() -> list[Rota]:
                 yield from percorrer(padrao.url_patterns, prefixo + str(padrao.pattern), nome)
             elif isinstance(padrao, URLPattern):
                 nome = f"{espaco}{padrao.name}" if padrao.name else None
-                yield Rota(prefixo + str(padrao.pattern), nome)
+                yield Rota(_sem_ordem_de_registro(prefixo + str(padrao.pattern)), nome)
 
     return list(percorrer(get_resolver().url_patterns))
 
