@@ -223,7 +223,7 @@ MATRIZ: dict[str, str] = {
     "admin/operacao/tarefa/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/operacao/tarefa/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
     "admin/operacao/tarefa/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
-    "admin/^(?P<app_label>auth|otp_static|operacao|parceiros|otp_totp|plano|monitoramento)/$": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/^(?P<app_label>auth|monitoramento|operacao|otp_static|otp_totp|parceiros|plano)/$": "302 302 302 200 200 | 302 302 302 200 200",
     "saude/": "200 200 200 200 200 | 405 405 405 405 405",
     "portal/mfa/": "302 200 200 200 200 | 302 400 400 200 200",
     "portal/mfa/verificar/": "302 302 302 200 200 | 302 302 302 400 400",
