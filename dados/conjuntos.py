@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comum.celulas import celula
@@ -20,6 +21,8 @@ from monitoramento.demo import VINCULOS_DEMO
 from monitoramento.models import Atualizacao, Ciclo, Evidencia
 from parceiros.demo import demo_carregada
 from parceiros.models import Instituicao
+from plano.historico import CAMPOS as CAMPOS_ALTERADOS
+from plano.historico import alteracoes_do_plano
 from plano.indicadores import ROTULOS, situacao_exibida
 from plano.models import Atividade, Plano, Vinculo
 
@@ -114,7 +117,22 @@ def em_segundos(momento):
 
 
 def _atividades(plano: Plano):
-    return Atividade.objects.para_plano().do_plano(plano)
+    # The original deadline (the first non-empty one history records; the
+    # current one without history) in the same query, as a subquery.
+    primeiro = (
+        Atividade.history.filter(id=models.OuterRef("pk"), prazo__isnull=False)
+        .order_by("history_date", "history_id")
+        .values("prazo")[:1]
+    )
+    return (
+        Atividade.objects.para_plano()
+        .do_plano(plano)
+        .annotate(prazo_original=Coalesce(models.Subquery(primeiro), "prazo"))
+    )
+
+
+def _alteracoes(plano: Plano):
+    return alteracoes_do_plano(plano)
 
 
 def _instituicoes(plano: Plano):
@@ -296,6 +314,23 @@ ATIVIDADES = Conjunto(
             OBRIGATORIO,
         ),
         Coluna("prazo", "Prazo", "date", "Prazo da atividade, quando definido.", lambda a: a.prazo),
+        Coluna(
+            "prazo_original",
+            "Prazo original",
+            "date",
+            "Primeiro prazo definido para a atividade; difere do prazo quando ele foi alterado "
+            "(conjunto “alteracoes”).",
+            lambda a: a.prazo_original,
+        ),
+        Coluna(
+            "peso",
+            "Peso",
+            "number",
+            "Peso da atividade na execução do plano, dos objetivos e das instituições (média "
+            "ponderada do % executado).",
+            lambda a: a.peso,
+            {"required": True, "minimum": 0.01},
+        ),
         Coluna(
             "situacao",
             "Código da situação",
@@ -680,4 +715,79 @@ CICLOS = Conjunto(
     registros=lambda plano: Ciclo.objects.para_dados_abertos(plano),
 )
 
-CONJUNTOS = {c.nome: c for c in (ATIVIDADES, VINCULOS, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS)}
+ALTERACOES = Conjunto(
+    nome="alteracoes",
+    titulo="Alterações no plano",
+    descricao=(
+        "Uma linha por alteração no plano depois da sua publicação: prazo e peso de cada "
+        "atividade, instituições vinculadas e seus papéis, e textos de objetivos, ações e "
+        "atividades, com o valor anterior, o novo e o motivo. Definir o primeiro prazo não é "
+        "uma alteração. As alterações são feitas pela CGETP."
+    ),
+    chave=("alteracao",),
+    colunas=(
+        Coluna(
+            "alteracao",
+            "Identificador",
+            "string",
+            "Identificador estável da alteração (item, campo, data e hora, valores).",
+            lambda a: a.chave,
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "data",
+            "Data e hora" + TITULO_FUSO,
+            "datetime",
+            "Quando a alteração foi registrada." + FUSO,
+            lambda a: em_segundos(timezone.localtime(a.data)),
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "item_codigo",
+            "Código do item",
+            "string",
+            "Código do objetivo, da ação ou da atividade alterada.",
+            lambda a: a.codigo,
+            {"required": True, "pattern": r"[1-9][0-9]*(\.[1-9][0-9]*){0,2}"},
+        ),
+        Coluna(
+            "campo",
+            "Código do campo",
+            "string",
+            "O que mudou: " + ", ".join(CAMPOS_ALTERADOS),
+            lambda a: a.campo,
+            {"required": True, "enum": list(CAMPOS_ALTERADOS)},
+        ),
+        Coluna(
+            "campo_rotulo", "Campo", "string", "Nome do campo.", lambda a: a.rotulo, OBRIGATORIO
+        ),
+        Coluna(
+            "valor_anterior",
+            "Antes",
+            "string",
+            "Valor antes da alteração (datas em dd/mm/aaaa; vazio quando um vínculo foi criado).",
+            lambda a: a.anterior,
+        ),
+        Coluna(
+            "valor_novo",
+            "Depois",
+            "string",
+            "Valor depois da alteração (vazio quando um vínculo foi removido).",
+            lambda a: a.novo,
+        ),
+        Coluna("motivo", "Motivo", "string", "Motivo registrado pela CGETP.", lambda a: a.motivo),
+        Coluna(
+            "responsavel",
+            "Responsável",
+            "string",
+            "Quem fez a alteração: sempre a equipe (CGETP), nunca uma pessoa.",
+            lambda a: a.responsavel,
+            OBRIGATORIO,
+        ),
+    ),
+    registros=_alteracoes,
+)
+
+CONJUNTOS = {
+    c.nome: c for c in (ATIVIDADES, VINCULOS, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS, ALTERACOES)
+}

@@ -15,6 +15,7 @@ from .versao import plano_com_versao, responder
 PAGINAS_FIXAS = (
     "painel",
     "plano:plano",
+    "plano:alteracoes",
     "parceiros:instituicoes",
     "dados:index",
     "metodologia",

@@ -86,6 +86,8 @@ def registros(conjunto: Conjunto, plano, params=None):
         if erros := erros_dos_filtros(filtro):
             raise ParametrosInvalidos(erros)
         consulta = filtro.qs
+    if isinstance(consulta, list):  # data sets built in Python (alteracoes)
+        return iter(consulta)
     return consulta.iterator(chunk_size=LOTE)
 
 

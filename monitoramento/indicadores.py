@@ -107,6 +107,11 @@ def cobertura_do_ciclo(ciclo: Ciclo) -> CoberturaDoCiclo:
     )
 
 
+# The activity fields a roll-up reads (Grupo.adicionar's keywords besides n
+# and hoje): one list for the queries and for activities already loaded.
+CAMPOS_DE_GRUPO = ("situacao", "percentual", "peso", "prazo")
+
+
 @dataclass
 class Grupo:
     """A set of activities (an objective, an institution, the whole plan):
@@ -126,14 +131,7 @@ class Grupo:
         """A group of activities already loaded, one by one."""
         grupo = cls()
         for atividade in atividades:
-            grupo.adicionar(
-                situacao=atividade.situacao,
-                percentual=atividade.percentual,
-                peso=atividade.peso,
-                prazo=atividade.prazo,
-                n=1,
-                hoje=hoje,
-            )
+            grupo.adicionar(**{c: getattr(atividade, c) for c in CAMPOS_DE_GRUPO}, n=1, hoje=hoje)
         return grupo
 
     @classmethod
@@ -169,7 +167,7 @@ class Grupo:
 def _campos_de_grupo(caminho: str) -> dict:
     """The activity fields Grupo.adicionar takes, for .values() of a query
     that reaches the activities through `caminho`."""
-    return {campo: F(caminho + campo) for campo in ("situacao", "percentual", "peso", "prazo")}
+    return {campo: F(caminho + campo) for campo in CAMPOS_DE_GRUPO}
 
 
 @dataclass
@@ -201,14 +199,7 @@ def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjet
                 codigo=linha["codigo"], texto=linha["texto"]
             )
         if linha["n"]:
-            resumo.adicionar(
-                situacao=linha["situacao"],
-                percentual=linha["percentual"],
-                peso=linha["peso"],
-                prazo=linha["prazo"],
-                n=linha["n"],
-                hoje=hoje,
-            )
+            resumo.adicionar(**{c: linha[c] for c in CAMPOS_DE_GRUPO}, n=linha["n"], hoje=hoje)
     return Grupo.somar(objetivos.values()), list(objetivos.values())
 
 

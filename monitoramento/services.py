@@ -12,8 +12,9 @@ from django.utils import timezone
 from comum.enderecos import origem
 from operacao.correio import enfileirar
 from parceiros.models import Instituicao, Usuario
+from plano import indicadores
 from plano.indicadores import Situacao
-from plano.models import Atividade
+from plano.models import Atividade, Vinculo
 
 from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia, Lembrete
 
@@ -362,6 +363,31 @@ def pendentes_por_instituicao(ciclo: Ciclo) -> dict[int, list[Atividade]]:
     return pendentes
 
 
+def atrasadas_por_instituicao(plano_id: int, hoje: date) -> dict[int, list[Atividade]]:
+    """Each institution's linked activities shown as "Atrasada" today, by the
+    public rule (plano.indicadores.situacao_exibida), in code order (one query)."""
+    resultado: dict[int, list[Atividade]] = {}
+    vinculos = (
+        Vinculo.objects.filter(
+            atividade__acao__objetivo__plano_id=plano_id,
+            atividade__prazo__lt=hoje,
+            atividade__situacao__in=list(indicadores.PODEM_ATRASAR),
+        )
+        .select_related("atividade")
+        .order_by(
+            "atividade__acao__objetivo__numero", "atividade__acao__numero", "atividade__numero"
+        )
+    )
+    for vinculo in vinculos:
+        atividade = vinculo.atividade
+        if (
+            indicadores.situacao_exibida(atividade.situacao, atividade.prazo, hoje)
+            == indicadores.ATRASADA
+        ):
+            resultado.setdefault(vinculo.instituicao_id, []).append(atividade)
+    return resultado
+
+
 def enviar_lembretes(*, hoje: date | None = None) -> list[Lembrete]:
     """E-mail each institution what it still owes in the open cycle(s), once
     per cycle, institution and step (see etapa_do_lembrete). Safe to run again:
@@ -373,6 +399,7 @@ def enviar_lembretes(*, hoje: date | None = None) -> list[Lembrete]:
         if etapa is None:
             continue
         pendentes = pendentes_por_instituicao(ciclo)
+        atrasadas = atrasadas_por_instituicao(ciclo.plano_id, hoje)
         for instituicao in Instituicao.objects.filter(pk__in=pendentes):
             destinatarios = _emails(instituicao.usuarios.all())
             if not destinatarios:
@@ -394,6 +421,7 @@ def enviar_lembretes(*, hoje: date | None = None) -> list[Lembrete]:
                         "etapa": etapa,
                         "atrasado": etapa == Lembrete.Etapa.APOS_O_PRAZO,
                         "atividades": pendentes[instituicao.pk],
+                        "atrasadas": atrasadas.get(instituicao.pk, []),
                     },
                 )
                 # Queued with the reminder's row: both are written or neither.

@@ -8,5 +8,7 @@ def site(request):
     return {
         # The one rule of comum.enderecos: canonical links, og:*, e-mails.
         "SITE_URL": origem(request),
+        # The path alone; a page whose query selects what it shows overrides it.
+        "endereco_canonico": request.path,
         "demo_carregada": SimpleLazyObject(demo_carregada),
     }

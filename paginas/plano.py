@@ -3,17 +3,30 @@ from datetime import date, datetime
 from itertools import groupby
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from comum.consultas import endereco_com_consulta
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.indicadores import Grupo
-from monitoramento.models import Atualizacao
+from monitoramento.models import Atualizacao, Evidencia
 from parceiros.models import Instituicao
-from plano.filters import AtividadeFilter
+from plano.filters import (
+    NIVEIS_DA_BUSCA,
+    ORDEM_CODIGO,
+    ORDEM_RELEVANCIA,
+    ORDENS,
+    AtividadeFilter,
+    destacar,
+    ordem_pedida,
+    ordenar,
+    palavras_da_busca,
+)
 from plano.historico import alteracoes_do_plano
 from plano.indicadores import ROTULOS, situacao_exibida
 from plano.models import Acao, Atividade, Plano, partes_do_codigo
@@ -70,36 +83,52 @@ def situacao_de(atividade: Atividade, hoje: date) -> dict:
     return {"valor": valor, "rotulo": ROTULOS[valor]}
 
 
-def linhas_da_tabela(atividades, estrutura: Estrutura, hoje: date) -> list[dict]:
-    """Rows of the ministry's table: an objective's and an action's cells span
-    the rows of their activities, as in the published page."""
-    linhas = []
-    for atividade in atividades:
-        acao = atividade.acao
+def cartao(atividade: Atividade, estrutura: Estrutura, hoje: date, palavras: list[str]) -> dict:
+    """What one activity's card shows: its text (with cited codes linked and
+    the search words highlighted), situation and, while searching, where the
+    words were found."""
+    nivel = getattr(atividade, "nivel_da_busca", None)
+    return {
+        "atividade": atividade,
+        "texto": destacar(estrutura.html(atividade.texto), palavras),
+        "situacao": situacao_de(atividade, hoje),
+        "encontrada": NIVEIS_DA_BUSCA[nivel] if nivel and palavras else "",
+    }
+
+
+def texto_de_titulo(texto: str) -> SafeString:
+    """A text for a group's heading: escaped, line breaks kept, and no links
+    (a summary is itself interactive; the item's page is linked beside it)."""
+    return com_referencias(texto, (), endereco_do_item)
+
+
+def grupos_do_plano(cartoes: list[dict], estrutura: Estrutura, palavras: list[str]) -> list[dict]:
+    """The cards grouped by objective and then by action, in their order."""
+    grupos: list[dict] = []
+    for item in cartoes:
+        acao = item["atividade"].acao
         objetivo = acao.objetivo
-        anterior = linhas[-1]["atividade"] if linhas else None
-        nova_acao = anterior is None or anterior.acao_id != acao.pk
-        novo_objetivo = anterior is None or anterior.acao.objetivo_id != objetivo.pk
-        linhas.append(
-            {
-                "atividade": atividade,
-                "texto": estrutura.html(atividade.texto),
-                "situacao": situacao_de(atividade, hoje),
-                "abre_acao": nova_acao,
-                "abre_objetivo": novo_objetivo,
-                "acao_texto": estrutura.html(acao.texto) if nova_acao else "",
-                "objetivo_texto": estrutura.html(objetivo.texto) if novo_objetivo else "",
-            }
-        )
-    # Count rows per group, then store the span on the row that opens it.
-    for chave, campo in (("abre_objetivo", "span_objetivo"), ("abre_acao", "span_acao")):
-        abertura = None
-        for linha in linhas:
-            if linha[chave]:
-                abertura = linha
-                abertura[campo] = 0
-            abertura[campo] += 1
-    return linhas
+        if not grupos or grupos[-1]["objetivo"].pk != objetivo.pk:
+            grupos.append(
+                {
+                    "objetivo": objetivo,
+                    "texto": destacar(texto_de_titulo(objetivo.texto), palavras),
+                    "acoes": [],
+                    "n": 0,
+                }
+            )
+        grupo = grupos[-1]
+        if not grupo["acoes"] or grupo["acoes"][-1]["acao"].pk != acao.pk:
+            grupo["acoes"].append(
+                {
+                    "acao": acao,
+                    "texto": destacar(texto_de_titulo(acao.texto), palavras),
+                    "cartoes": [],
+                }
+            )
+        grupo["acoes"][-1]["cartoes"].append(item)
+        grupo["n"] += 1
+    return grupos
 
 
 def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
@@ -130,7 +159,54 @@ def sem_vazios(consulta: QueryDict) -> QueryDict:
     return limpa
 
 
+# Activities per page of /plano/. The real plan (75) fits in one page; a
+# plan 100 times larger gets pages of this size, so a render stays bounded
+# (docs/adr, "plano-paginado").
+POR_PAGINA = 100
+# The query parameters /plano/ reads besides its filters.
+PARAMETROS_DO_PLANO = ("ordem", "pagina")
+
+
+def consulta_canonica(filtro: AtividadeFilter, consulta: QueryDict, ordem: str) -> str:
+    """The page's address as a link to share: its valid filters with the
+    values applied (an institution's slug, whatever spelling was typed), its
+    order when not the default and its page, normalised by
+    comum.consultas.consulta_normalizada."""
+    filtro.is_valid()
+    valores = {
+        nome: filtro.form.cleaned_data[nome]
+        for nome in filtro.filters
+        if filtro.form.cleaned_data.get(nome)
+    }
+    if ordem != ordem_pedida(None, buscando=bool(valores.get("busca"))):
+        valores["ordem"] = ordem
+    if consulta.get("pagina") not in (None, "", "1"):
+        valores["pagina"] = consulta["pagina"]
+    return endereco_com_consulta(reverse("plano:plano"), valores)
+
+
+def evidencias_publicadas(ids: list[int]) -> dict[int, int]:
+    """How many pieces of evidence the published reports of each of these
+    activities carry (one query, for one page of cards)."""
+    return dict(
+        Evidencia.objects.filter(
+            atualizacao__atividade__in=ids, atualizacao__estado=Atualizacao.Estado.PUBLICADA
+        )
+        .order_by()
+        .values_list("atualizacao__atividade")
+        .annotate(n=Count("pk"))
+        .values_list("atualizacao__atividade", "n")
+    )
+
+
 def plano(request):
+    """/plano/: every activity as a card, grouped by objective and action (or
+    sorted by ?ordem=), filtered and searched, a page of POR_PAGINA at a time.
+
+    Queries: 1. the plan's structure (Estrutura); 2. the institutions linked
+    to the plan (filter choices, sigla spellings); 3. how many activities the
+    filters keep; 4. this page's activities with action, objective and
+    published evidence count; 5. their links with institutions."""
     consulta = sem_vazios(request.GET)
     if consulta != request.GET:
         # The form sends every field; the address to share keeps only those in use.
@@ -140,7 +216,7 @@ def plano(request):
     instituicoes = list(
         Instituicao.objects.filter(vinculos__atividade__acao__objetivo__plano=estrutura.plano)
         .distinct()
-        .order_by("sigla")
+        .order_by("nome")
     )
     filtro = AtividadeFilter(
         request.GET,
@@ -149,7 +225,20 @@ def plano(request):
         instituicoes=instituicoes,
         hoje=hoje,
     )
-    linhas = linhas_da_tabela(filtro.qs, estrutura, hoje)
+    filtro.is_valid()
+    palavras = (
+        []
+        if filtro.form.errors.get("busca")
+        else palavras_da_busca(filtro.form.cleaned_data.get("busca") or "")
+    )
+    buscando = "nivel_da_busca" in filtro.qs.query.annotations
+    ordem = ordem_pedida(consulta.get("ordem"), buscando=buscando)
+    pagina = Paginator(ordenar(filtro.qs, ordem, hoje), POR_PAGINA).get_page(consulta.get("pagina"))
+    atividades = list(pagina)
+    contagens = evidencias_publicadas([atividade.pk for atividade in atividades])
+    for atividade in atividades:
+        atividade.evidencias_publicadas = contagens.get(atividade.pk, 0)
+    cartoes = [cartao(atividade, estrutura, hoje, palavras) for atividade in atividades]
     return render(
         request,
         "plano/plano.html",
@@ -158,7 +247,17 @@ def plano(request):
             "filtro": filtro,
             "filtros_ativos": filtros_ativos(filtro),
             "consulta": consulta,
-            "linhas": linhas,
+            "ordem": ordem,
+            "ordens": [
+                (valor, rotulo) for valor, rotulo in ORDENS if buscando or valor != ORDEM_RELEVANCIA
+            ],
+            "pagina": pagina,
+            "total": pagina.paginator.count,
+            "cartoes": cartoes,
+            "grupos": grupos_do_plano(cartoes, estrutura, palavras)
+            if ordem == ORDEM_CODIGO
+            else [],
+            "endereco_canonico": consulta_canonica(filtro, consulta, ordem),
         },
     )
 
@@ -273,6 +372,7 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
     relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
     if ciclo is not None:
         relatos = relatos.filter(ciclo__inicio__lte=ciclo.inicio)
+    relatos = list(relatos)
     citantes = [
         {"atividade": citante, "texto": estrutura.html(citante.texto)}
         for citante in Atividade.objects.do_plano(estrutura.plano)
@@ -306,6 +406,7 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
                 for c, grupo in groupby(relatos, lambda r: r.ciclo)
             ],
             "citantes": citantes,
+            "evidencias_publicadas": sum(len(r.evidencias.all()) for r in relatos),
         },
     )
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dados.versao import plano_com_versao
-from monitoramento.ciclos import ciclos_para_escolha, resumo_no_ciclo
+from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha, resumo_no_ciclo
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
 from plano import indicadores
@@ -149,6 +149,7 @@ def metodologia(request):
             "exemplo_validadas": sum(esperadas),
             "exemplo_cobertura": indicadores.cobertura(sum(esperadas), len(esperadas)),
             "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
+            "definicoes_do_ciclo": DEFINICOES,
             "hoje": hoje,
             "migalhas": [("Metodologia", None)],
         },

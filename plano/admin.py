@@ -2,6 +2,7 @@
 and export, and the history of every change."""
 
 import hashlib
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
@@ -19,6 +21,7 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from comum.admin import ComAutocompleteSeguro, HistoricoAdmin, SomenteLeitura
 
 from .importacao import TAMANHO_MAXIMO, verificar_planilha
+from .indicadores import ROTULOS, situacao_exibida
 from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
 from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
 
@@ -197,6 +200,32 @@ class AcaoAdmin(ItemDoPlanoAdmin):
         return obj.total_atividades
 
 
+class PrazoFilter(admin.SimpleListFilter):
+    """Deadlines as staff think of them, instead of Django's generic dates."""
+
+    title = "prazo"
+    parameter_name = "prazo"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("vencidas", "Vencidas"),
+            ("30", "Vencem em 30 dias"),
+            ("90", "Vencem em 90 dias"),
+            ("sem", "Sem prazo"),
+        ]
+
+    def queryset(self, request, queryset):
+        hoje = timezone.localdate()
+        valor = self.value()
+        if valor == "vencidas":
+            return queryset.filter(prazo__lt=hoje)
+        if valor in ("30", "90"):
+            return queryset.filter(prazo__gte=hoje, prazo__lte=hoje + timedelta(days=int(valor)))
+        if valor == "sem":
+            return queryset.filter(prazo__isnull=True)
+        return queryset
+
+
 @admin.register(Atividade)
 class AtividadeAdmin(ItemDoPlanoAdmin):
     form = AtividadeForm
@@ -222,12 +251,13 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
         "percentual_executado",
         "atualizado_em",
         "prazo",
+        "situacao_publica",
     ]
     list_filter = [
         "acao__objetivo__plano",
         "situacao",
         ("vinculos__instituicao", admin.RelatedOnlyFieldListFilter),
-        "prazo",
+        PrazoFilter,
     ]
     search_fields = ["codigo", "texto", "vinculos__instituicao__sigla"]
     search_help_text = "Busca no código, no texto e na sigla das instituições."
@@ -250,6 +280,11 @@ class AtividadeAdmin(ItemDoPlanoAdmin):
             for v in obj.vinculos.all()
         ]
         return "; ".join(siglas) or "a definir"
+
+    @admin.display(description="no painel")
+    def situacao_publica(self, obj) -> str:
+        """The situação the public site shows today, "Atrasada" included."""
+        return ROTULOS[situacao_exibida(obj.situacao, obj.prazo, timezone.localdate())]
 
     @admin.display(description="% executado", ordering="percentual")
     def percentual_executado(self, obj) -> str:

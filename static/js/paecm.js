@@ -38,7 +38,42 @@
 
   aplicar(lerEscolha());
 
+  // /plano/: "Link desta seleção" copies the canonical address instead of
+  // following it; "Imprimir" appears only where it works. Without this file
+  // the link is a plain link to the same address, and printing is the browser's.
+  function ligarCompartilhar() {
+    var link = document.querySelector("[data-copiar-link]");
+    var aviso = document.querySelector("[data-aviso-copiado]");
+    if (link && navigator.clipboard && window.isSecureContext) {
+      link.textContent = "Copiar link";
+      link.setAttribute("role", "button");
+      link.addEventListener("click", function (evento) {
+        evento.preventDefault();
+        navigator.clipboard.writeText(link.href).then(
+          function () { if (aviso) aviso.textContent = "Link copiado."; },
+          function () { if (aviso) aviso.textContent = "Não foi possível copiar; use o endereço do link."; }
+        );
+      });
+    }
+    var imprimir = document.querySelector("[data-imprimir]");
+    if (imprimir && typeof window.print === "function") {
+      imprimir.hidden = false;
+      imprimir.addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  // After "Filtrar" (a page loaded with a query), focus the results heading,
+  // which states the count, instead of the top of the page.
+  function focarResultado() {
+    var titulo = document.getElementById("resultado-titulo");
+    if (titulo && window.location.search && !window.location.hash) {
+      titulo.focus({ preventScroll: false });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    ligarCompartilhar();
+    focarResultado();
     var botao = document.getElementById("alternar-contraste");
     if (!botao) return;
     botao.hidden = false;

@@ -148,3 +148,30 @@ def test_demo_grava_prazos_pelo_modelo_e_o_historico_tem_o_valor_anterior(client
     assert ultimo.history_change_reason == MOTIVO_DEMO
     html = client.get("/plano/1.1.1/").content.decode()
     assert MOTIVO_DEMO in html and "Prazo original" in html
+
+
+def test_lista_do_admin_mostra_o_atraso_e_filtra_por_prazo(logado, plano):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    hoje = timezone.localdate()
+    for codigo, prazo in (("1.1.1", -5), ("1.1.2", 20), ("1.1.3", 60), ("1.1.4", 200)):
+        Atividade.objects.filter(codigo=codigo).update(
+            prazo=hoje + timedelta(days=prazo), situacao="em_andamento"
+        )
+    lista = "/admin/plano/atividade/"
+
+    def codigos(filtro):
+        html = logado.get(f"{lista}?prazo={filtro}").content.decode()
+        return {c for c in ("1.1.1", "1.1.2", "1.1.3", "1.1.4") if f">{c}<" in html}
+
+    assert codigos("vencidas") == {"1.1.1"}
+    assert codigos("30") == {"1.1.2"}
+    assert codigos("90") == {"1.1.2", "1.1.3"}
+    assert codigos("sem") == set()
+    html = logado.get(f"{lista}?prazo=vencidas").content.decode()
+    assert "Atrasada" in html
+    filtros = logado.get(lista).content.decode()
+    for rotulo in ("Vencidas", "Vencem em 30 dias", "Vencem em 90 dias", "Sem prazo"):
+        assert rotulo in filtros

@@ -18,7 +18,7 @@ PAGINAS_DE_ITEM = ["/plano/1/", "/plano/1.1/", "/plano/1.1.1/", "/plano/3.2.1/"]
 
 def test_filtros_estreitam_a_tabela_e_sobrevivem_ao_recarregar(live_server, page, plano):
     page.goto(f"{live_server.url}/plano/")
-    expect(page.locator("tbody tr")).to_have_count(75)
+    expect(page.locator("li.cartao-atividade")).to_have_count(75)
     page.get_by_label("Objetivo específico").select_option("2")
     page.get_by_label("Buscar por código ou texto").fill("rede")
     page.get_by_role("button", name="Filtrar").click()
@@ -33,25 +33,25 @@ def test_filtros_estreitam_a_tabela_e_sobrevivem_ao_recarregar(live_server, page
     assert esperado
     # The address keeps only the filters in use, ready to be shared.
     assert page.url == f"{live_server.url}/plano/?busca=rede&objetivo=2"
-    expect(page.locator("tbody tr")).to_have_count(len(esperado))
+    expect(page.locator("li.cartao-atividade")).to_have_count(len(esperado))
     expect(page.locator(".resultado-contagem")).to_contain_text(f"{len(esperado)} atividade")
 
     page.reload()
-    expect(page.locator("tbody tr")).to_have_count(len(esperado))
+    expect(page.locator("li.cartao-atividade")).to_have_count(len(esperado))
     expect(page.get_by_label("Objetivo específico")).to_have_value("2")
     expect(page.get_by_label("Buscar por código ou texto")).to_have_value("rede")
 
     page.get_by_role("link", name="Limpar filtros").click()
-    expect(page.locator("tbody tr")).to_have_count(75)
+    expect(page.locator("li.cartao-atividade")).to_have_count(75)
 
 
 def test_remover_um_filtro_mantem_os_outros(live_server, page, plano):
     page.goto(f"{live_server.url}/plano/?acao=1.1&busca=curriculo")
-    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("li.cartao-atividade")).to_have_count(1)
     page.get_by_role("link", name="Remover o filtro Ação prioritária").click()
     expect(page.get_by_label("Buscar por código ou texto")).to_have_value("curriculo")
     expect(page.get_by_label("Ação prioritária")).to_have_value("")
-    assert page.locator("tbody tr").count() > 1
+    assert page.locator("li.cartao-atividade").count() > 1
 
 
 def test_teclado_alcanca_a_busca_os_filtros_e_a_tabela(live_server, page, plano):
@@ -64,8 +64,8 @@ def test_teclado_alcanca_a_busca_os_filtros_e_a_tabela(live_server, page, plano)
     assert page.evaluate("document.activeElement.id") == "busca"
     page.keyboard.type("2.3")
     page.keyboard.press("Enter")
-    expect(page.locator("tbody tr")).to_have_count(3)
-    # From the search field, Tab walks through every filter, then reaches the table.
+    expect(page.locator("li.cartao-atividade")).to_have_count(3)
+    # From the search field, Tab walks through every filter, then reaches the list.
     page.locator("#busca").focus()
     visitados = []
     for _ in range(40):
@@ -76,16 +76,16 @@ def test_teclado_alcanca_a_busca_os_filtros_e_a_tabela(live_server, page, plano)
                 " || document.activeElement.textContent.trim()"
             )
         )
-        if visitados[-1] == "region":
+        if visitados[-1] == "Atividade 2.3.1":
             break
     for nome in ["objetivo", "acao", "situacao", "instituicao", "prazo"]:
         assert nome in visitados
-    assert visitados[-1] == "region"
+    assert visitados[-1] == "Atividade 2.3.1"
 
 
 def test_links_levam_as_paginas_de_item_e_a_trilha_volta(live_server, page, plano):
     page.goto(f"{live_server.url}/plano/")
-    page.locator("#atividade-3\\.7\\.1 th a.codigo").click()
+    page.locator("#atividade-3\\.7\\.1 a.codigo").click()
     expect(page).to_have_url(f"{live_server.url}/plano/3.7.1/")
     expect(page.locator("h1")).to_contain_text("Incluir no POP previsto na Atividade 3.2.1")
     page.locator("h1").get_by_role("link", name="3.2.1").click()
@@ -142,9 +142,11 @@ def test_impressao_cabe_na_largura_da_pagina_sem_os_filtros(live_server, page, p
     page.goto(f"{live_server.url}{url}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 718
     assert (
-        page.evaluate("document.querySelector('.tabela-plano').getBoundingClientRect().right")
+        page.evaluate(
+            "document.querySelector('.tabela-plano, .cartoes').getBoundingClientRect().right"
+        )
         <= 718
     )
     assert page.locator("form.filtros").count() == filtros
     expect(page.locator("form.filtros")).to_be_hidden()
-    expect(page.locator("tbody tr").first).to_be_visible()
+    expect(page.locator("tbody tr, li.cartao-atividade").first).to_be_visible()

@@ -16,7 +16,7 @@ def test_plano_no_navegador_mostra_todas_as_atividades_sem_violacoes(
     page.goto(f"{live_server.url}/plano/")
     assert page.title().startswith("O plano")
     assert page.locator("h1").count() == 1
-    assert page.locator("tbody tr").count() == Atividade.objects.count() == 75
+    assert page.locator("li.cartao-atividade").count() == Atividade.objects.count() == 75
     assert page.locator("#atividade-1\\.1\\.1").get_by_text("Agências Internacionais").is_visible()
     sem_violacoes(page)
 

@@ -1,6 +1,8 @@
 """A small monitoring history with every report state, people's names that
 must never be published, and texts that would be formulas in a spreadsheet."""
 
+from datetime import date
+
 import pytest
 
 from monitoramento.models import Atualizacao
@@ -18,6 +20,7 @@ FORMULAS = {
 TEXTOS_PERIGOSOS = ["-1+2", "@SOMA(1;2)", "\tcom tabulação", "\rcom retorno"]
 SEGREDOS = ["RASCUNHO SECRETO", "ENVIADO SECRETO", "DEVOLVIDO SECRETO"]
 NOMES = ["Fulana", "Autora", "Beltrano", "Validador"]
+MOTIVO_DO_PRAZO = "Prazo ampliado: edital adiado."
 
 
 @pytest.fixture
@@ -97,4 +100,11 @@ def historico(plano, pf, dpu):
     )
     for codigo in ("1.1.1", "1.2.1"):
         atualizar_situacao_da_atividade(atividade=a[codigo])
+    # A deadline set, then moved with its reason: the change log's one row.
+    prazo = Atividade.objects.get(codigo="1.1.3")
+    prazo.prazo = date(2026, 11, 1)
+    prazo.save()
+    prazo.prazo = date(2027, 6, 30)
+    prazo._change_reason = MOTIVO_DO_PRAZO
+    prazo.save()
     return {"ciclos": (c1, c2), "publicados": (r1, r2, r3)}

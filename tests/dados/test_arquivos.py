@@ -211,3 +211,26 @@ def test_get_condicional_responde_304_ate_publicar_novo_relato(client, historico
 def test_conjunto_ou_formato_inexistente_da_404(client, plano):
     assert client.get("/dados/usuarios.csv").status_code == 404
     assert client.get("/dados/relatos.exe").status_code == 404
+
+
+def test_atividades_trazem_peso_e_prazo_original_e_alteracoes_e_um_conjunto(client, historico):
+    from .conftest import MOTIVO_DO_PRAZO
+
+    linhas = ler_csv(baixar(client, "/dados/atividades.csv"))
+    atividade = next(x for x in linhas if x["atividade_codigo"] == "1.1.3")
+    assert (atividade["prazo"], atividade["prazo_original"], atividade["peso"]) == (
+        "2027-06-30",
+        "2026-11-01",
+        "1.00",
+    )
+    for formato in ("csv", "json", "xlsx", "ods"):
+        baixar(client, f"/dados/alteracoes.{formato}")
+    [alteracao] = ler_csv(baixar(client, "/dados/alteracoes.csv"))
+    assert (
+        alteracao["item_codigo"],
+        alteracao["campo"],
+        alteracao["valor_anterior"],
+        alteracao["valor_novo"],
+        alteracao["motivo"],
+        alteracao["responsavel"],
+    ) == ("1.1.3", "prazo", "01/11/2026", "30/06/2027", MOTIVO_DO_PRAZO, "CGETP")

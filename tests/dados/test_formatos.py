@@ -8,6 +8,7 @@ import json
 import time
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import frictionless
 import pandas as pd
@@ -78,6 +79,8 @@ def _valor(tipo: str, valor, formato: str):
         return None
     if tipo == "integer":
         return int(valor)
+    if tipo == "number":
+        return Decimal(str(valor))
     if tipo == "boolean":
         return valor if isinstance(valor, bool) else {"true": True, "false": False}[valor]
     if tipo == "date":
@@ -270,7 +273,15 @@ def test_robots_e_sitemap(client, historico):
     sitemap = client.get("/sitemap.xml")
     assert sitemap["Content-Type"] == "application/xml"
     corpo = sitemap.content.decode()
-    for caminho in ("/", "/plano/", "/plano/1.1.1/", "/plano/4/", "/dados/", "/parceiros/pf/"):
+    for caminho in (
+        "/",
+        "/plano/",
+        "/plano/1.1.1/",
+        "/plano/4/",
+        "/dados/",
+        "/parceiros/pf/",
+        "/plano/alteracoes/",
+    ):
         assert f"<loc>http://testserver{caminho}</loc>" in corpo, caminho
     assert "/admin/" not in corpo and "/portal/" not in corpo
 
@@ -325,6 +336,7 @@ def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
     # 1. the plan's version; 2. objectives; 3. actions; 4. activities; 5. institutions
     assert consultas("/sitemap.xml") == 5
     # 1. the plan's version; then, per data set and format, its rows (atividades:
-    # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one) x 4
+    # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one;
+    # alteracoes: the history of objectives, actions, activities, links) x 4
     pacote = consultas("/dados/datapackage.json")
-    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * 7
+    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * (7 + 4)

@@ -18,7 +18,10 @@ FILTROS = [
 
 
 def codigos_da_pagina(conteudo: str) -> list[str]:
-    return re.findall(r'<tr id="atividade-([\d.]+)"', conteudo)
+    """The activity cards of /plano/, in code order (the files' order; the
+    page ranks a search by relevance)."""
+    codigos = re.findall(r'<li class="cartao-atividade" id="atividade-([\d.]+)"', conteudo)
+    return sorted(codigos, key=lambda codigo: [int(parte) for parte in codigo.split(".")])
 
 
 def links_de_download(conteudo: str) -> dict[str, str]:

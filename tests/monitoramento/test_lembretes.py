@@ -82,3 +82,28 @@ def test_comando_e_idempotente(ciclo, parceiro_pf, mailoutbox, monkeypatch, caps
     assert len(mailoutbox) == 1
     saida = capsys.readouterr().out
     assert "Lembretes enviados: 1." in saida and "Lembretes enviados: 0." in saida
+
+
+def test_lembrete_lista_as_atividades_atrasadas_da_instituicao(
+    ciclo, dias, parceiro_pf, pf, mailoutbox
+):
+    from monitoramento.services import atualizar_situacao_da_atividade
+
+    atrasada = Atividade.objects.get(codigo="1.1.2")
+    outro = factories.criar_ciclo(plano=ciclo.plano, codigo="2020.1")
+    factories.criar_atualizacao(
+        atividade=atrasada,
+        instituicao=pf,
+        ciclo=outro,
+        autor=parceiro_pf,
+        estado=Atualizacao.Estado.PUBLICADA,
+        percentual=30,
+    )
+    atualizar_situacao_da_atividade(atividade=atrasada)
+    atrasada.refresh_from_db()
+    atrasada.prazo = dias["antes"] - timedelta(days=10)
+    atrasada.save()
+    enviar_lembretes(hoje=dias["antes"])
+    [mensagem] = [m for m in mailoutbox if parceiro_pf.email in m.to]
+    assert 'com o prazo vencido (aparecem como "Atrasada" no painel público)' in mensagem.body
+    assert f"- 1.1.2: prazo {atrasada.prazo:%d/%m/%Y}, em andamento (30%)" in mensagem.body

@@ -181,3 +181,20 @@ def test_painel_conta_os_prazos_alterados_e_leva_a_lista(client, demo):
     # The demo moves 1.1.1's deadline, with its reason.
     assert "1 atividade teve o prazo alterado desde a publicação do plano." in html
     assert '<a href="/plano/alteracoes/">' in html
+
+
+def test_metodologia_declara_as_definicoes_do_ciclo_a_partir_do_codigo(client, plano):
+    from monitoramento.ciclos import DEFINICOES
+
+    html = client.get("/metodologia/").content.decode()
+    for definicao in DEFINICOES:
+        assert f"<li>{definicao}</li>" in html
+    assert "conta <strong>uma vez</strong> no total do plano" in html
+
+
+def test_painel_diz_quantas_atividades_sem_relato_contam_como_zero(client, demo):
+    sem_relato = Atividade.objects.filter(situacao=Situacao.SEM_INFORMACAO).count()
+    html = client.get("/").content.decode()
+    assert f"{sem_relato} atividades sem relato publicado contam como 0&nbsp;%" in bloco(
+        html, "execucao-geral"
+    )

@@ -14,9 +14,12 @@ from tests import factories
 
 
 def linhas(client, consulta: str = "") -> list[str]:
-    """The activity codes of the table's rows, in order."""
+    """The activity codes of the list's cards, in order."""
     html = client.get(f"/plano/?{consulta}").content.decode()
-    return [trecho.split('"', 1)[0] for trecho in html.split('<tr id="atividade-')[1:]]
+    return [
+        trecho.split('"', 1)[0]
+        for trecho in html.split('<li class="cartao-atividade" id="atividade-')[1:]
+    ]
 
 
 def situar(codigo: str, situacao: str, percentual=None, **campos) -> None:
@@ -71,12 +74,16 @@ def test_filtro_por_prazo(client, plano):
 
 
 def test_busca_ignora_acentos_e_maiusculas(client, plano):
-    esperado = [
-        a.codigo
-        for a in Atividade.objects.em_ordem().select_related("acao__objetivo")
-        if "regularização" in f"{a.texto} {a.acao.texto} {a.acao.objetivo.texto}".lower()
-    ]
-    assert esperado
+    # Ranked: a match in the activity's own text, then in its action's, then
+    # in its objective's; ties in code order.
+    niveis = {}
+    for a in Atividade.objects.em_ordem().select_related("acao__objetivo"):
+        textos = [a.texto, a.acao.texto, a.acao.objetivo.texto]
+        achados = [n for n, texto in enumerate(textos) if "regularização" in texto.lower()]
+        if achados:
+            niveis[a.codigo] = achados[0]
+    esperado = sorted(niveis, key=lambda codigo: niveis[codigo])
+    assert esperado and len(set(niveis.values())) > 1
     assert linhas(client, "busca=regularizacao") == esperado
     assert linhas(client, "busca=REGULARIZAÇÃO") == esperado
     assert linhas(client, "busca=Regularizacão") == esperado
@@ -116,7 +123,7 @@ def test_nenhum_resultado_explica_e_oferece_o_plano_inteiro(client, plano):
     html = client.get("/plano/?busca=xyzzy").content.decode()
     assert "<strong>0</strong> atividades encontradas com os filtros aplicados." in html
     assert "Nenhuma atividade atende aos filtros escolhidos." in html
-    assert "<table" not in html
+    assert "cartao-atividade" not in html
 
 
 def test_valor_invalido_de_filtro_e_ignorado_e_avisado(client, plano):

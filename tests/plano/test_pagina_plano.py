@@ -12,9 +12,9 @@ def test_plano_mostra_as_75_atividades_com_texto_exato(client, plano):
     resposta = client.get("/plano/")
     assert resposta.status_code == 200
     html = resposta.content.decode()
-    assert "Atividades do I PAECM: 75" in html
+    assert "<strong>75</strong> atividades encontradas." in html
     for atividade in Atividade.objects.all():
-        assert f'id="atividade-{atividade.codigo}"' in html
+        assert f'<li class="cartao-atividade" id="atividade-{atividade.codigo}">' in html
     # Paragraphs of multi-line texts are kept.
     assert (
         "Especificamente, a formação deverá conter, no mínimo, conteúdos sobre:<br>a) A identificação"
@@ -25,18 +25,29 @@ def test_plano_mostra_as_75_atividades_com_texto_exato(client, plano):
 
 def test_plano_lista_parceiros_ou_a_definir(client, plano):
     html = client.get("/plano/").content.decode()
-    linha_111 = html.split('id="atividade-1.1.1"')[1].split("</tr>")[0]
+    linha_111 = html.split('id="atividade-1.1.1"')[1].split('id="atividade-1.1.2"')[0]
     for sigla in ["MJSP", "MPF", "PF", "DPU", "Agências Internacionais", "OSCs"]:
         assert f"<li>{sigla}</li>" in linha_111
-    linha_114 = html.split('id="atividade-1.1.4"')[1].split("</tr>")[0]
+    linha_114 = html.split('id="atividade-1.1.4"')[1].split('id="atividade-1.2.1"')[0]
     assert "Parceiros a definir" in linha_114
 
 
-def test_plano_celulas_de_objetivo_e_acao_abrangem_suas_atividades(client, plano):
+def test_plano_agrupa_por_objetivo_e_acao_em_secoes_que_se_recolhem(client, plano):
     html = client.get("/plano/").content.decode()
-    # Objective 1 has 16 activities, action 1.1 has 4.
-    assert '<td rowspan="16" class="celula-objetivo"><a class="codigo" href="/plano/1/">' in html
-    assert '<td rowspan="4" class="celula-acao"><a class="codigo" href="/plano/1.1/">' in html
+    objetivos = html.split('<details class="grupo-objetivo" open>')[1:]
+    assert len(objetivos) == 4
+    # Objective 1 has 16 activities in 4 actions; action 1.1 has 4.
+    assert '<span class="codigo">1</span>' in objetivos[0].split("</summary>")[0]
+    assert (
+        '<a class="ir-para-item" href="/plano/1/">Ver<span class="sr-only"> a página do objetivo 1'
+        in objetivos[0]
+    )
+    assert "(16 atividades)" in objetivos[0].split("</summary>")[0]
+    assert objetivos[0].count('<details class="grupo-acao" open>') == 4
+    acao_11 = objetivos[0].split('<details class="grupo-acao" open>')[1]
+    assert '<span class="codigo">1.1</span>' in acao_11.split("</summary>")[0]
+    assert '<a class="ir-para-item" href="/plano/1.1/">' in acao_11
+    assert acao_11.count('class="cartao-atividade"') == 4
 
 
 def test_plano_ordena_codigos_como_numeros(client, plano):
@@ -59,15 +70,16 @@ def _consultas(client, url):
 
 # 1. the plan's structure: actions with objective, plan and activity codes (filter
 #    choices, links between texts); 2. the institutions linked to the plan (filter
-#    choices); 3. the filtered activities with action and objective; 4. their links
-#    with institutions.
-CONSULTAS_DO_PLANO = 4
+#    choices, sigla spellings); 3. how many activities the filters keep (pages);
+#    4. this page's activities with action and objective; 5. their links with
+#    institutions; 6. their published evidence count.
+CONSULTAS_DO_PLANO = 6
 URLS_DO_PLANO = ["/plano/", "/plano/?busca=regularizacao&situacao=sem_informacao&instituicao=pf"]
 
 
 @pytest.mark.parametrize("fator", [1, 10])
 @pytest.mark.parametrize("url", URLS_DO_PLANO)
-def test_plano_custa_4_consultas_qualquer_que_seja_o_tamanho(client, plano, fator, url):
+def test_plano_custa_6_consultas_qualquer_que_seja_o_tamanho(client, plano, fator, url):
     factories.ampliar_plano(plano=plano, fator=fator)
     assert Atividade.objects.count() == 75 * fator
     assert _consultas(client, url) == CONSULTAS_DO_PLANO

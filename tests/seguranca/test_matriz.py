@@ -15,9 +15,7 @@ import os
 import pytest
 from django.test import Client
 
-from tests.mfa import ClienteVerificado
-
-from .rotas import cenario, endereco, rotas
+from .rotas import Cliente, cenario, endereco, rotas
 
 PERSONAS = ("anonimo", "outra", "propria", "equipe", "validador")
 # Pages anybody may open logged out.
@@ -40,7 +38,7 @@ def entrar(cliente: Client, usuario) -> None:
 
 def medir(objetos, usuarios) -> dict[str, str]:
     resultado = {}
-    clientes = {p: ClienteVerificado() for p in PERSONAS}
+    clientes = {p: Cliente() for p in PERSONAS}
     for rota in rotas():
         url = endereco(rota, objetos)
         codigos = []

@@ -8,9 +8,8 @@ from django.test import Client
 
 from dados.parametros import FILTROS_DE_RELATOS, PAGINACAO
 from plano.filters import AtividadeFilter
-from tests.mfa import ClienteVerificado
 
-from .rotas import cenario, endereco, rotas
+from .rotas import Cliente, cenario, endereco, rotas
 
 # Already percent-encoded, as they travel in a URL.
 NULO, NAO_UTF8 = "a%00b", "%FF%FE%C0%AF"
@@ -58,9 +57,7 @@ def test_nenhum_valor_hostil_da_erro_de_servidor(
 ):
     objetos = cenario(plano, pf, dpu, parceiro_pf, equipe, validador)
     nomes = parametros()
-    clientes = {
-        p: ClienteVerificado(raise_request_exception=False) for p in (None, "propria", "validador")
-    }
+    clientes = {p: Cliente(raise_request_exception=False) for p in (None, "propria", "validador")}
     usuarios = {"propria": parceiro_pf, "validador": validador}
     falhas, total = [], 0
 
