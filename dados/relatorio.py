@@ -103,18 +103,54 @@ def cabecalho(folha, titulos: list[str]) -> list:
     return [celula(folha, t, fonte=FONTE_CABECALHO, fundo=FUNDO_CABECALHO) for t in titulos]
 
 
-def nova_folha(livro, titulo: str, larguras: list[int]):
+# Printed on every page of every sheet: the report holds names, unpublished
+# reports and validation comments.
+USO_INTERNO = "Uso interno · CGETP"
+
+
+def preparar_impressao(folha, *, titulos: str = "", paginas_de_altura: int = 0) -> None:
+    """Print setup of a sheet: A4 landscape, fit to the page's width (and to
+    `paginas_de_altura` pages tall, when given), the `titulos` rows repeated
+    on every page, "Uso interno" in the header and page numbers in the footer."""
+    folha.page_setup.orientation = "landscape"
+    folha.page_setup.paperSize = "9"  # A4
+    folha.sheet_properties.pageSetUpPr.fitToPage = True
+    folha.page_setup.fitToWidth = 1
+    folha.page_setup.fitToHeight = paginas_de_altura
+    if titulos:
+        folha.print_title_rows = titulos
+    for cabecalho_ in (folha.oddHeader, folha.evenHeader):
+        cabecalho_.center.text = USO_INTERNO
+        cabecalho_.center.font = "Arial,Bold"
+    for rodape in (folha.oddFooter, folha.evenFooter):
+        rodape.left.text = "&A"
+        rodape.right.text = "Página &P de &N"
+
+
+def nova_folha(livro, titulo: str, larguras: list[int], **impressao):
     folha = livro.create_sheet(titulo)
     for coluna, largura in enumerate(larguras, start=1):
         folha.column_dimensions[get_column_letter(coluna)].width = largura
+    preparar_impressao(folha, **impressao)
     return folha
 
 
-def tabela(livro, titulo: str, titulos: list[str], linhas, *, larguras: list[int], formatos=None):
-    """A data sheet: styled header frozen in row 1, a filter over every
-    column. Each row is a list of values, or of (value, options) pairs for
-    cells needing a link or a fill. Returns the sheet."""
-    folha = nova_folha(livro, titulo, larguras)
+def tabela(
+    livro,
+    titulo: str,
+    titulos: list[str],
+    linhas,
+    *,
+    larguras: list[int],
+    formatos=None,
+    filtro: bool = True,
+):
+    """A data sheet: styled header frozen in row 1 and repeated on every
+    printed page, a filter over every column unless `filtro` is false (a sheet
+    with merged cells: a filter over them breaks). Each row is a list of
+    values, or of (value, options) pairs for cells needing a link or a fill.
+    Returns the sheet."""
+    folha = nova_folha(livro, titulo, larguras, titulos="1:1")
     folha.freeze_panes = "A2"
     folha.append(cabecalho(folha, titulos))
     formatos = formatos or {}
@@ -127,7 +163,8 @@ def tabela(livro, titulo: str, titulos: list[str], linhas, *, larguras: list[int
                 for i, v in enumerate(valores, start=1)
             ]
         )
-    folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{ultima}"
+    if filtro:
+        folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{ultima}"
     return folha
 
 
@@ -146,10 +183,11 @@ def secao(folha, titulo: str, titulos: list[str], linhas: list[list], formatos=N
 
 
 def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None:
-    folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18])
+    # The summary prints on at most two pages (LibreOffice's PDF export is tested).
+    folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18], titulos="1:1", paginas_de_altura=2)
     folha.freeze_panes = "A3"
     titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
-    folha.append([celula(folha, titulo, fonte=TITULO)])
+    folha.append([celula(folha, titulo, fonte=TITULO), celula(folha, USO_INTERNO, fonte=SECAO)])
     folha.append(
         [
             celula(
@@ -274,6 +312,7 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
         linhas(),
         larguras=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
         formatos={6: "0", 10: FORMATO_DATA_HORA},
+        filtro=False,  # the objective and action cells are merged
     )
     for coluna, intervalos in grupos.items():
         letra = get_column_letter(coluna)

@@ -188,6 +188,15 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
             except ValidationError as erro:
                 form.add_error(None, erro)
         anterior = ultimas_publicadas([relato]).get((relato.atividade_id, relato.instituicao_id))
+        # A resubmission: the version CGETP returned, its comment, and what changed since.
+        devolvida = (
+            Atualizacao.objects.filter(pk=relato.substitui_id, estado=Atualizacao.Estado.DEVOLVIDA)
+            .select_related("validador")
+            .prefetch_related("evidencias")
+            .first()
+            if relato.substitui_id
+            else None
+        )
         return TemplateResponse(
             request,
             "admin/monitoramento/atualizacao/validar.html",
@@ -196,6 +205,8 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
                 "relato": relato,
                 "anterior": anterior,
                 "campos": campos_comparados(relato, anterior),
+                "devolvida": devolvida,
+                "campos_da_devolvida": campos_comparados(relato, devolvida) if devolvida else [],
                 "proprio": relato.autor_id == request.user.pk,
                 "form": form,
             },

@@ -206,7 +206,10 @@ class CamposDoRelatoForm(SemCaracteresIlegais, forms.ModelForm):
             "restricoes": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "percentual": "De 0 a 100. Não iniciada é 0%; concluída é 100%.",
+            "percentual": (
+                "De 0 a 100. Concluída define 100% e Não iniciada define 0%, "
+                "seja qual for o número informado aqui."
+            ),
             "restricoes": "O que atrasou ou impediu a execução, e o que foi feito a respeito.",
         }
 
@@ -214,20 +217,27 @@ class CamposDoRelatoForm(SemCaracteresIlegais, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The model's choices, without Django's blank one.
         self.fields["situacao"].choices = Atualizacao._meta.get_field("situacao").choices
+        # Concluída and Não iniciada set the % themselves (clean).
+        self.fields["percentual"].required = False
 
     def clean_percentual(self):
         percentual = self.cleaned_data["percentual"]
-        if not 0 <= percentual <= 100:
+        if percentual is not None and not 0 <= percentual <= 100:
             raise forms.ValidationError("Informe um número de 0 a 100.")
         return percentual
 
     def clean(self):
+        """A situation with a fixed % (PERCENTUAL_FIXO: concluída 100, não
+        iniciada 0) sets it, whatever was typed; the others need one."""
         dados = super().clean()
-        situacao, percentual = dados.get("situacao"), dados.get("percentual")
+        situacao = dados.get("situacao")
         fixo = PERCENTUAL_FIXO.get(situacao)
-        if fixo is not None and percentual is not None and percentual != fixo:
-            rotulo = Situacao(situacao).label.lower()
-            self.add_error("percentual", f"Uma atividade {rotulo} tem {fixo}% executado.")
+        if fixo is not None:
+            if "percentual" not in self.errors:
+                dados["percentual"] = fixo
+                self.instance.percentual = fixo
+        elif situacao and dados.get("percentual") is None and "percentual" not in self.errors:
+            self.add_error("percentual", "Informe o % executado, de 0 a 100.")
         return dados
 
 

@@ -64,7 +64,7 @@ def cobertura_do_ciclo(ciclo: Ciclo) -> CoberturaDoCiclo:
     # Uncorrelated IN subqueries: each runs once, however many activities.
     geral = (
         Atividade.objects.filter(acao__objetivo__plano_id=ciclo.plano_id)
-        .exclude(situacao__in=fora)
+        .esperadas()
         .filter(pk__in=Vinculo.objects.values("atividade_id"))
         .aggregate(
             esperadas=Count("pk"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from comum.restricoes import MensagensDasRestricoes
 from parceiros.models import Instituicao
 from plano.indicadores import SITUACOES_RELATAVEIS, Situacao
 from plano.models import Atividade, Plano
@@ -39,8 +40,16 @@ class CicloQuerySet(models.QuerySet):
         return self.filter(plano=plano, abertura__lte=hoje).order_by("-abertura").first()
 
 
-class Ciclo(models.Model):
+class Ciclo(MensagensDasRestricoes, models.Model):
     """A semestral reporting period (2024.2 … 2029.2)."""
+
+    mensagens_das_restricoes = {
+        "ciclo_codigo_unico": "Já existe um ciclo com este código neste plano.",
+        "ciclo_periodo_valido": "O fim do período relatado deve vir depois do início.",
+        "ciclo_datas_em_ordem": (
+            "As datas devem seguir esta ordem: abertura, prazo e encerramento."
+        ),
+    }
 
     plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="ciclos")
     codigo = models.CharField("código", max_length=10, help_text="Ano e semestre, como 2025.1.")
@@ -184,12 +193,25 @@ class EstadoAtualizacao(models.TextChoices):
     PUBLICADA = "publicada", "Publicada"
 
 
-class Atualizacao(models.Model):
+class Atualizacao(MensagensDasRestricoes, models.Model):
     """One institution's report on one activity for one cycle.
 
     Append-only: a draft may be edited until it is sent; once sent, a row is
     never changed by its authors again. A correction after a return is a new
     row with the next version number."""
+
+    mensagens_das_restricoes = {
+        "atualizacao_versao_unica": "Esta versão do relato já existe; abra o relato de novo.",
+        "atualizacao_uma_em_andamento": (
+            "Já há um relato em rascunho ou enviado para esta atividade neste ciclo."
+        ),
+        "atualizacao_percentual_0_100": "Informe um % executado de 0 a 100.",
+        "atualizacao_situacao_valida": "Escolha uma das situações da lista.",
+        "atualizacao_estado_valido": "Estado do relato desconhecido.",
+        "atualizacao_concluida_100": "Uma atividade concluída tem 100% executado.",
+        "atualizacao_nao_iniciada_0": "Uma atividade não iniciada tem 0% executado.",
+        "atualizacao_validada_tem_data": "Um relato validado precisa da data da validação.",
+    }
 
     Estado = EstadoAtualizacao
 
@@ -341,8 +363,14 @@ class EvidenciaQuerySet(models.QuerySet):
         )
 
 
-class Evidencia(models.Model):
+class Evidencia(MensagensDasRestricoes, models.Model):
     """Proof of what a report says: a link, or a file."""
+
+    mensagens_das_restricoes = {
+        "evidencia_tem_link_ou_arquivo": "Informe um link ou envie um arquivo.",
+        "evidencia_link_http": "Informe um link que comece com http:// ou https://.",
+        "evidencia_tipo_valido": "Escolha um dos tipos de evidência da lista.",
+    }
 
     Tipo = TipoEvidencia
 
@@ -396,9 +424,14 @@ class EtapaLembrete(models.TextChoices):
     APOS_O_PRAZO = "apos_o_prazo", "Depois do prazo"
 
 
-class Lembrete(models.Model):
+class Lembrete(MensagensDasRestricoes, models.Model):
     """A reminder e-mailed to an institution by lembrar_relatos: one row per
     cycle, institution and step, so a reminder is never sent twice."""
+
+    mensagens_das_restricoes = {
+        "lembrete_unico_por_etapa": "Este lembrete já foi enviado.",
+        "lembrete_etapa_valida": "Etapa de lembrete desconhecida.",
+    }
 
     Etapa = EtapaLembrete
 

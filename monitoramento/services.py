@@ -343,8 +343,9 @@ def etapa_do_lembrete(ciclo: Ciclo, hoje: date) -> str | None:
 
 
 def pendentes_por_instituicao(ciclo: Ciclo) -> dict[int, list[Atividade]]:
-    """The activities each institution still owes in a cycle: linked, and with
-    no report sent or published (missing, draft or returned)."""
+    """The activities each institution still owes in a cycle: linked, expected
+    to report (Atividade.objects.esperadas, the coverage rule), and with no
+    report sent or published (missing, draft or returned)."""
     em_dia = set(
         Atualizacao.objects.filter(
             ciclo=ciclo, estado__in=[Estado.ENVIADA, Estado.PUBLICADA]
@@ -353,6 +354,7 @@ def pendentes_por_instituicao(ciclo: Ciclo) -> dict[int, list[Atividade]]:
     pendentes: dict[int, list[Atividade]] = {}
     atividades = (
         Atividade.objects.filter(acao__objetivo__plano_id=ciclo.plano_id)
+        .esperadas()
         .em_ordem()
         .prefetch_related("vinculos")
     )

@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("portal/atividades/<str:codigo>/", views.atividade, name="atividade"),
     path("portal/atividades/<str:codigo>/relatar/", views.relatar, name="relatar"),
+    path("portal/atividades/<str:codigo>/enviar/", views.confirmar_envio, name="confirmar_envio"),
     path("portal/atividades/<str:codigo>/corrigir/", views.corrigir, name="corrigir"),
     path("evidencias/<int:pk>/", views.evidencia_arquivo, name="evidencia_arquivo"),
 ]

@@ -19,6 +19,13 @@ from django.views.decorators.http import require_POST
 
 from comum.http import aceita
 from parceiros.models import Instituicao
+from plano.indicadores import (
+    ATRASADA,
+    FORA_DO_DENOMINADOR,
+    ROTULOS,
+    SITUACOES_EXIBIDAS,
+    situacao_exibida,
+)
 from plano.models import Atividade
 
 from . import services
@@ -54,13 +61,21 @@ def _ciclo_aberto(plano_id: int) -> Ciclo | None:
     return Ciclo.objects.aberto().filter(plano_id=plano_id).first()
 
 
+# The portal's filter of "Minhas atividades": a situação as the public site
+# shows it ("atrasada" included), or the reports still due this cycle.
+PENDENTES = "pendentes"
+
+
 @login_required
 def inicio(request):
-    """Minhas atividades: each linked activity with its published situação and
-    this cycle's report state, and how many are still due."""
+    """Minhas atividades: each linked activity with its deadline and its situação
+    exactly as the public site shows it (plano.indicadores.situacao_exibida,
+    "atrasada" included), overdue ones first, this cycle's report state, and
+    how many reports are still due (the coverage rule: Atividade.esperadas)."""
     if request.user.is_staff and not request.user.e_parceiro:
         return redirect("admin:monitoramento_atualizacao_fila")
     instituicao = _instituicao(request)
+    hoje = timezone.localdate()
     ciclo = Ciclo.objects.aberto().filter(plano__slug=settings.PLANO_PADRAO).first()
     atividades = (
         Atividade.objects.do_parceiro(instituicao)
@@ -79,10 +94,34 @@ def inicio(request):
     linhas = []
     for atividade in atividades:
         relato = atividade.versoes_do_ciclo[-1] if atividade.versoes_do_ciclo else None
-        linhas.append({"atividade": atividade, "relato": relato})
-    pendentes = sum(
-        1 for linha in linhas if not linha["relato"] or linha["relato"].estado not in EM_DIA
-    )
+        valor = situacao_exibida(atividade.situacao, atividade.prazo, hoje)
+        linhas.append(
+            {
+                "atividade": atividade,
+                "relato": relato,
+                "situacao": valor,
+                "situacao_rotulo": ROTULOS[valor],
+                "deve": ciclo is not None
+                and atividade.situacao not in FORA_DO_DENOMINADOR
+                and (relato is None or relato.estado not in EM_DIA),
+            }
+        )
+    # Overdue first; otherwise the plan's order (sorted() is stable).
+    linhas.sort(key=lambda linha: linha["situacao"] != ATRASADA)
+    pendentes = sum(1 for linha in linhas if linha["deve"])
+    filtro = request.GET.get("situacao", "")
+    opcoes = [(PENDENTES, "Relatos a enviar neste ciclo")] if ciclo else []
+    opcoes += [
+        (valor, rotulo)
+        for valor, rotulo in SITUACOES_EXIBIDAS
+        if any(linha["situacao"] == valor for linha in linhas)
+    ]
+    if filtro not in dict(opcoes):
+        filtro = ""
+    elif filtro == PENDENTES:
+        linhas = [linha for linha in linhas if linha["deve"]]
+    else:
+        linhas = [linha for linha in linhas if linha["situacao"] == filtro]
     return render(
         request,
         "portal/inicio.html",
@@ -90,7 +129,10 @@ def inicio(request):
             "instituicao": instituicao,
             "ciclo": ciclo,
             "linhas": linhas,
-            "pendentes": pendentes if ciclo else 0,
+            "pendentes": pendentes,
+            "atrasadas": sum(1 for linha in linhas if linha["situacao"] == ATRASADA),
+            "filtro": filtro,
+            "opcoes": opcoes,
         },
     )
 
@@ -159,6 +201,8 @@ def relatar(request, codigo: str):
         )
         form = RelatoForm(request.POST, instance=rascunho, evidencias=evidencias)
         if form.is_valid() and evidencias.is_valid():
+            # "Enviar à CGETP" saves the draft, then asks for a confirmation
+            # (confirmar_envio) showing exactly what will be sent.
             enviar = request.POST.get("acao") == "enviar"
             try:
                 services.gravar_relato(
@@ -169,7 +213,7 @@ def relatar(request, codigo: str):
                     revisao=form.cleaned_data["revisao"],
                     dados={campo: form.cleaned_data[campo] for campo in RelatoForm.Meta.fields},
                     evidencias=evidencias,
-                    enviar=enviar,
+                    enviar=False,
                 )
             except services.ConflitoDeEdicao:
                 form.add_error(
@@ -184,20 +228,71 @@ def relatar(request, codigo: str):
             except ValidationError as erro:
                 form.add_error(None, erro)
             else:
+                if enviar:
+                    return redirect("monitoramento:confirmar_envio", codigo=atividade.codigo)
                 messages.success(
                     request,
-                    "Relato enviado à CGETP para validação."
-                    if enviar
-                    else "Rascunho gravado. A CGETP pode consultá-lo, mas só o analisa depois que for enviado.",
+                    "Rascunho gravado. A CGETP pode consultá-lo, mas só o analisa depois que for enviado.",
                 )
-                return redirect("monitoramento:atividade", codigo=atividade.codigo)
+                # A saved draft stays on its form.
+                return redirect("monitoramento:relatar", codigo=atividade.codigo)
     else:
         evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
-        form = RelatoForm(
-            instance=rascunho, initial=_inicio_do_relato(atual, atividade, instituicao)
-        )
+        inicial = _inicio_do_relato(atual, atividade, instituicao)
+        contexto["copiado_de"] = inicial.pop("copiado_de", None)
+        form = RelatoForm(instance=rascunho, initial=inicial)
+        if contexto["copiado_de"]:
+            for campo in COPIADOS:
+                form.fields[campo].copiado_de = contexto["copiado_de"]
     contexto.update({"form": form, "evidencias": evidencias})
     return render(request, "portal/relatar.html", contexto)
+
+
+@aceita("GET", "POST")
+@login_required
+def confirmar_envio(request, codigo: str):
+    """The step before sending, which cannot be undone: the saved draft
+    exactly as CGETP will receive it, and one button to send it. The POST
+    carries the draft's revision: a draft changed meanwhile is not sent."""
+    atividade, instituicao = _atividade_do_parceiro(request, codigo)
+    ciclo = _ciclo_aberto(atividade.acao.objetivo.plano_id)
+    atual = (
+        Atualizacao.objects.versoes(atividade=atividade, instituicao=instituicao, ciclo=ciclo)
+        .prefetch_related("evidencias")
+        .last()
+        if ciclo
+        else None
+    )
+    if atual is None or atual.estado != Estado.RASCUNHO:
+        messages.error(request, "Não há rascunho para enviar neste ciclo.")
+        return redirect("monitoramento:relatar", codigo=atividade.codigo)
+    erro = None
+    if request.method == "POST":
+        if request.POST.get("revisao") != str(atual.revisao):
+            erro = (
+                "O rascunho foi alterado depois que esta página foi aberta. "
+                "Confira abaixo a versão gravada antes de enviar."
+            )
+        else:
+            try:
+                services.enviar_relato(atualizacao=atual, usuario=request.user)
+            except ValidationError as recusa:
+                erro = " ".join(recusa.messages)
+            except services.RelatoBloqueado as recusa:
+                erro = str(recusa)
+            else:
+                messages.success(request, "Relato enviado à CGETP para validação.")
+                return redirect("monitoramento:atividade", codigo=atividade.codigo)
+    return render(
+        request,
+        "portal/confirmar_envio.html",
+        {"atividade": atividade, "ciclo": ciclo, "atual": atual, "erro": erro},
+        status=409 if erro else 200,
+    )
+
+
+# The fields a new report copies from the institution's last published one.
+COPIADOS = ("situacao", "percentual", "restricoes")
 
 
 def _inicio_do_relato(atual, atividade, instituicao) -> dict:
@@ -208,6 +303,7 @@ def _inicio_do_relato(atual, atividade, instituicao) -> dict:
     anterior = (
         Atualizacao.objects.publicadas()
         .filter(atividade=atividade, instituicao=instituicao)
+        .select_related("ciclo")
         .order_by("-ciclo__inicio", "-versao")
         .first()
     )
@@ -215,6 +311,7 @@ def _inicio_do_relato(atual, atividade, instituicao) -> dict:
         return {"revisao": 0}
     return {
         "revisao": 0,
+        "copiado_de": anterior.ciclo.codigo,
         "situacao": anterior.situacao,
         "percentual": anterior.percentual,
         "restricoes": anterior.restricoes,

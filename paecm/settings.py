@@ -152,6 +152,8 @@ REDEFINICOES_POR_ENDERECO = 10
 REDEFINICOES_POR_CONTA = 3
 
 LANGUAGE_CODE = "pt-br"
+# Project translations of library strings their catalogues lack (locale/).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from parceiros.models import Instituicao
 
-from .indicadores import Situacao
+from .indicadores import FORA_DO_DENOMINADOR, Situacao
 
 
 def historico() -> HistoricalRecords:
@@ -208,6 +208,13 @@ class AtividadeQuerySet(models.QuerySet):
     def do_parceiro(self, instituicao):
         """The activities an institution is linked to."""
         return self.filter(vinculos__instituicao=instituicao)
+
+    def esperadas(self):
+        """The activities still expected to report: neither cancelled nor
+        "não se aplica" (indicadores.FORA_DO_DENOMINADOR). The one rule behind
+        the coverage of the public pages, the portal's "faltam relatos" and the
+        reminders."""
+        return self.exclude(situacao__in=FORA_DO_DENOMINADOR)
 
 
 class Atividade(ItemDoPlano):

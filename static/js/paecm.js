@@ -38,6 +38,13 @@
 
   aplicar(lerEscolha());
 
+  // A form with errors: focus moves to its error summary, which the page
+  // title also announces ("Erro: …").
+  document.addEventListener("DOMContentLoaded", function () {
+    var resumo = document.getElementById("resumo-de-erros");
+    if (resumo) resumo.focus();
+  });
+
   // /plano/: "Link desta seleção" copies the canonical address instead of
   // following it; "Imprimir" appears only where it works. Without this file
   // the link is a plain link to the same address, and printing is the browser's.

@@ -83,6 +83,10 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     page.get_by_role("button", name="Enviar à CGETP").click()
     assert page.locator("#id_realizado_error").is_visible()
     assert page.get_by_label("% executado").input_value() == "60"
+    # One error summary, focused, and the title says so.
+    assert page.title().startswith("Erro: ")
+    assert page.evaluate("document.activeElement.id") == "resumo-de-erros"
+    assert "O que foi feito no período" in page.locator("#resumo-de-erros").inner_text()
     sem_violacoes(page)
 
     page.get_by_label("O que foi feito no período").fill("Curso para 30 agentes em Foz.")
@@ -92,6 +96,12 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
         files=[{"name": "presenca.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     page.get_by_role("button", name="Enviar à CGETP").click()
+    # A confirmation shows exactly what will be sent.
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/enviar/")
+    assert "Curso para 30 agentes em Foz." in page.content()
+    assert "Lista de presença" in page.content()
+    sem_violacoes(page)
+    page.get_by_role("button", name="Confirmar o envio à CGETP").click()
     page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
     assert "Relato enviado à CGETP para validação." in page.content()
     sem_violacoes(page)
@@ -119,6 +129,8 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
         "Curso para 30 agentes em Foz, de 10 a 12 de março."
     )
     page.get_by_role("button", name="Enviar à CGETP").click()
+    page.wait_for_url(f"{url}/portal/atividades/2.1.1/enviar/")
+    page.get_by_role("button", name="Confirmar o envio à CGETP").click()
     page.wait_for_url(f"{url}/portal/atividades/2.1.1/")
     assert page.get_by_text("Versão 2").is_visible()
     assert page.get_by_text("Versão 1").is_visible()
@@ -184,3 +196,53 @@ def test_sair_pelo_menu(live_server, page, cenario):
     page.get_by_role("button", name="Sair").click()
     page.goto(f"{live_server.url}/portal/")
     assert "/portal/entrar/" in page.url
+
+
+@pytest.mark.parametrize("largura", [1366, 360])
+def test_paginas_do_portal_sem_violacoes_e_sem_rolagem_lateral(
+    live_server, page, cenario, pf, parceiro_pf, sem_violacoes, largura
+):
+    """Every portal page, the confirmation and an error page included: axe-core
+    finds nothing, and nothing scrolls sideways (the table becomes cards)."""
+    plano_ciclo = Atualizacao._meta.get_field("ciclo").related_model.objects.get(codigo="2026.1")
+    Atividade.objects.filter(codigo="2.1.1").update(
+        situacao="em_andamento", percentual=30, prazo=timezone.localdate().replace(year=2020)
+    )
+    factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="2.1.1"),
+        instituicao=pf,
+        ciclo=plano_ciclo,
+        autor=parceiro_pf,
+        realizado="Curso para 30 agentes em Foz, com uma frase longa " * 5,
+    )
+    page.set_viewport_size({"width": largura, "height": 900})
+    url = live_server.url
+    page.goto(f"{url}/portal/entrar/")
+    sem_violacoes(page)
+    _entrar_no_portal(page, url, "parceiro.pf")
+    page.wait_for_url(f"{url}/portal/")
+    assert "Atrasada" in page.locator("#atividade-2\\.1\\.1").inner_text()
+    for caminho in [
+        "/portal/",
+        "/portal/?situacao=atrasada",
+        "/portal/atividades/2.1.1/",
+        "/portal/atividades/2.1.1/relatar/",
+        "/portal/atividades/2.1.1/enviar/",
+        "/portal/senha/",
+    ]:
+        page.goto(f"{url}{caminho}")
+        sem_violacoes(page)
+        largura_do_documento = page.evaluate("document.documentElement.scrollWidth")
+        assert largura_do_documento <= largura, (caminho, largura_do_documento)
+        # Nor inside: no table wider than the screen, in a scrolling box or not.
+        tabelas = page.evaluate(
+            "[...document.querySelectorAll('main table')].map(t => t.scrollWidth)"
+        )
+        assert all(t <= largura for t in tabelas), (caminho, tabelas)
+    # An error page: the summary, focused.
+    page.goto(f"{url}/portal/atividades/2.1.1/relatar/")
+    page.get_by_label("O que foi feito no período").fill("")
+    page.get_by_role("button", name="Gravar rascunho").click()
+    assert page.title().startswith("Erro: ")
+    sem_violacoes(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= largura

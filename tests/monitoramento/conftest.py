@@ -67,3 +67,11 @@ def com_evidencia(dados: dict, indice: int = 0, **campos) -> dict:
     for nome, valor in {**padrao, **campos}.items():
         dados[f"evidencias-{indice}-{nome}"] = valor
     return dados
+
+
+def confirmar_envio(cliente, codigo: str = "2.1.1"):
+    """The confirmation step after "Enviar à CGETP": send the saved draft."""
+    from monitoramento.models import Atualizacao
+
+    relato = Atualizacao.objects.filter(atividade__codigo=codigo).order_by("versao").last()
+    return cliente.post(f"/portal/atividades/{codigo}/enviar/", {"revisao": relato.revisao})

@@ -15,7 +15,7 @@ from operacao import correio
 from operacao.models import Mensagem, Tarefa
 from tests import factories
 
-from .conftest import com_evidencia, dados_do_relato
+from .conftest import com_evidencia, confirmar_envio, dados_do_relato
 
 Estado = Atualizacao.Estado
 FORA = {"default": {"BACKEND": "tests.monitoramento.test_correio_fora_do_ar.CorreioForaDoAr"}}
@@ -40,9 +40,8 @@ def test_enviar_com_o_correio_fora_grava_e_nao_da_500(
     client, parceiro_pf, atividade_pf, ciclo, validador, correio_fora
 ):
     client.force_login(parceiro_pf)
-    resposta = client.post(
-        "/portal/atividades/2.1.1/relatar/", com_evidencia(dados_do_relato(acao="enviar"))
-    )
+    client.post("/portal/atividades/2.1.1/relatar/", com_evidencia(dados_do_relato(acao="enviar")))
+    resposta = confirmar_envio(client)
     assert resposta.status_code == 302
     assert Atualizacao.objects.get().estado == Estado.ENVIADA
     mensagem = Mensagem.objects.get()

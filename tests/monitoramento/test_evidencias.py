@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from monitoramento import services
@@ -128,17 +127,12 @@ def test_nome_de_arquivo_nao_escapa_da_pasta(cliente_pf, settings):
 def test_envio_que_falha_depois_de_gravar_o_arquivo_nao_deixa_o_arquivo(
     cliente_pf, settings, monkeypatch
 ):
-    def recusar(**_kwargs):
-        raise ValidationError("A CGETP não recebe relatos agora.")
-
-    # Sending is the last step, after the evidence file was written.
-    monkeypatch.setattr(services, "enviar_relato", recusar)
-    dados = com_evidencia(
-        dados_do_relato(acao="enviar"), arquivo=SimpleUploadedFile("relatorio.pdf", PDF)
-    )
+    # The evidence cap is checked last, after the evidence file was written.
+    monkeypatch.setattr(services, "EVIDENCIAS_POR_RELATO", 0)
+    dados = com_evidencia(dados_do_relato(), arquivo=SimpleUploadedFile("relatorio.pdf", PDF))
     resposta = cliente_pf.post(URL, dados)
     assert resposta.status_code == 200
-    assert "A CGETP não recebe relatos agora." in resposta.content.decode()
+    assert "no máximo 0 evidências; nada foi gravado" in resposta.content.decode()
     assert not Atualizacao.objects.exists()
     assert not Evidencia.objects.exists()
     pasta = Path(settings.MEDIA_ROOT) / "evidencias"

@@ -85,3 +85,14 @@ def test_paginas_de_entrada_e_senha_custam_consultas_fixas(client, dados, parcei
     client.force_login(parceiro_pf)
     # 1. session; 2. user.
     assert _consultas(client, "/portal/senha/") == 2
+
+
+def test_minhas_atividades_filtradas_custam_6_consultas(cliente_pf, dados):
+    assert _consultas(cliente_pf, "/portal/?situacao=atrasada") == 6
+    assert _consultas(cliente_pf, "/portal/?situacao=pendentes") == 6
+
+
+def test_confirmacao_do_envio_custa_7_consultas(cliente_pf, dados):
+    # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
+    # 6. the draft (last version); 7. its evidence.
+    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/enviar/") == 7

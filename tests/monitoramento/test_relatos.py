@@ -10,7 +10,7 @@ from monitoramento.models import Atualizacao, Evidencia
 from plano.indicadores import Situacao
 from tests import factories
 
-from .conftest import com_evidencia, dados_do_relato
+from .conftest import com_evidencia, confirmar_envio, dados_do_relato
 
 URL = "/portal/atividades/2.1.1/relatar/"
 Estado = Atualizacao.Estado
@@ -46,6 +46,8 @@ def test_enviar_avisa_os_validadores_e_trava_o_relato(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         cliente_pf.post(URL, com_evidencia(dados_do_relato(acao="enviar")))
+        assert mailoutbox == []  # nothing is sent before the confirmation
+        confirmar_envio(cliente_pf)
     relato = Atualizacao.objects.get()
     assert relato.estado == Estado.ENVIADA and relato.enviado_em
     assert len(mailoutbox) == 1
@@ -95,6 +97,7 @@ def test_devolvido_e_corrigido_como_nova_versao_sem_apagar_nada(
         acao="enviar",
     )
     assert cliente_pf.post(URL, dados).status_code == 302
+    assert confirmar_envio(cliente_pf).status_code == 302
     nova.refresh_from_db()
     enviada.refresh_from_db()
     assert nova.estado == Estado.ENVIADA
@@ -131,8 +134,7 @@ def test_primeiro_rascunho_simultaneo_e_recusado(cliente_pf, pf, atividade_pf, c
 @pytest.mark.parametrize(
     ("campos", "campo", "mensagem"),
     [
-        ({"situacao": "concluida", "percentual": 80}, "percentual", "tem 100% executado"),
-        ({"situacao": "nao_iniciada", "percentual": 10}, "percentual", "tem 0% executado"),
+        ({"percentual": ""}, "percentual", "Informe o % executado"),
         ({"percentual": 101}, "percentual", "de 0 a 100"),
         ({"realizado": ""}, "realizado", "Este campo é obrigatório"),
         ({"situacao": "sem_informacao"}, "situacao", "Faça uma escolha válida"),

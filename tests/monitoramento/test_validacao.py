@@ -352,3 +352,40 @@ def test_historico_de_relatos_evidencias_e_ciclos_nao_e_editavel(
     objeto.refresh_from_db()
     assert objeto.history.count() == 1
     assert getattr(objeto, "realizado", "") != "ADULTERADO"
+
+
+def test_reenvio_mostra_o_comentario_e_a_diferenca_da_versao_devolvida(
+    cliente_validador, enviadas, validador, parceiro_pf
+):
+    from monitoramento import services
+
+    relato = enviadas["1.1.1"]
+    services.devolver_relato(
+        atualizacao=relato, validador=validador, comentario="Informe as datas do curso."
+    )
+    relato.refresh_from_db()
+    nova = services.iniciar_correcao(devolvida=relato, autor=parceiro_pf)
+    Atualizacao.objects.filter(pk=nova.pk).update(realizado="Curso de 10 a 12 de março.")
+    nova.refresh_from_db()
+    services.enviar_relato(atualizacao=nova, usuario=parceiro_pf)
+    html = cliente_validador.get(
+        f"/admin/monitoramento/atualizacao/{nova.pk}/validar/"
+    ).content.decode()
+    assert "Reenvio após devolução" in html
+    assert "Informe as datas do curso." in html
+    assert f"Diferenças em relação à versão devolvida (versão {relato.versao})" in html
+    tabela = html.split("Diferenças em relação à versão devolvida")[1].split("</table>")[0]
+    assert "Versão devolvida" in tabela
+    linha = tabela.split("O que foi feito no período")[1].split("</tr>")[0]
+    assert "(alterado)" in linha
+    assert relato.realizado in linha and "Curso de 10 a 12 de março." in linha
+    # The comparison with the last published report is still there.
+    assert "Primeiro relato publicado" in html or "último relato publicado" in html
+
+
+def test_primeiro_envio_nao_mostra_devolucao(cliente_validador, enviadas):
+    relato = enviadas["1.1.1"]
+    html = cliente_validador.get(
+        f"/admin/monitoramento/atualizacao/{relato.pk}/validar/"
+    ).content.decode()
+    assert "Reenvio após devolução" not in html

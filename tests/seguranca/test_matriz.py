@@ -265,6 +265,8 @@ MATRIZ: dict[str, str] = {
     "portal/senha/redefinida/": "200 200 200 200 200 | 405 405 405 405 405",
     "portal/atividades/<str:codigo>/": "302 404 200 403 403 | 405 405 405 405 405",
     "portal/atividades/<str:codigo>/relatar/": "302 404 200 403 403 | 302 404 200 403 403",
+    # The send confirmation; a POST without the draft's revision sends nothing (409).
+    "portal/atividades/<str:codigo>/enviar/": "302 404 200 403 403 | 302 404 409 403 403",
     "portal/atividades/<str:codigo>/corrigir/": "405 405 405 405 405 | 302 404 302 403 403",
     "evidencias/<int:pk>/": "404 404 200 200 200 | 405 405 405 405 405",
 }
