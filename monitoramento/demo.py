@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parceiros.demo import DEMO_CACHE_KEY
 from parceiros.models import Instituicao, Usuario
@@ -27,6 +28,14 @@ CONTAS = [
     ("demo.cgetp", "Equipe CGETP", None, ["Equipe CGETP"], True),
     ("demo.validador", "Validadora CGETP", None, ["Equipe CGETP", "Validadores"], True),
 ]
+
+# Fixed TOTP keys (hex, as django-otp stores them) of the demo staff, so the
+# README can print them: add them to any authenticator app, or run
+# `manage.py codigo_totp demo.cgetp`. Demo only: never real accounts.
+CHAVES_TOTP_DEMO = {
+    "demo.cgetp": "64656d6f2d636765747000000000000000000000",
+    "demo.validador": "64656d6f2d76616c696461646f72000000000000",
+}
 
 # Fictional links beside the plan's own, so the demo has a dozen activities to
 # report on. The plan links only 1.1.1-1.1.3 and 1.2.1.
@@ -155,6 +164,10 @@ def carregar_demo(hoje: date | None = None) -> bool:
             is_staff=staff,
         )
         usuario.groups.set(Group.objects.filter(name__in=grupos))
+        if username in CHAVES_TOTP_DEMO:
+            TOTPDevice.objects.create(
+                user=usuario, name="Demonstração", key=CHAVES_TOTP_DEMO[username], confirmed=True
+            )
         usuarios[username] = usuario
 
     atividades = {a.codigo: a for a in Atividade.objects.filter(acao__objetivo__plano=plano)}

@@ -1,15 +1,22 @@
+import hashlib
 import zipfile
 from pathlib import PurePosixPath
 
 import filetype
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.template.loader import render_to_string
 
 from comum.celulas import recusar_ilegais
-from parceiros.auth import MENSAGEM_BLOQUEIO, endereco, recusar_se_bloqueado
+from operacao.correio import enfileirar
+from operacao.models import Mensagem
+from parceiros.auth import MENSAGEM_BLOQUEIO, contar, endereco, recusar_se_bloqueado
+from parceiros.models import Usuario
 from plano.indicadores import PERCENTUAL_FIXO, Situacao
 
 from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Evidencia
@@ -293,3 +300,61 @@ class EntradaForm(AuthenticationForm):
             except PermissionDenied as erro:
                 raise forms.ValidationError(MENSAGEM_BLOQUEIO, code="bloqueado") from erro
         return super().clean()
+
+
+def _resumo(texto: str) -> str:
+    return hashlib.sha256(texto.encode()).hexdigest()
+
+
+class RedefinirSenhaForm(PasswordResetForm):
+    """Password reset through the outbox, rate-limited per client address and
+    per account (REDEFINICOES_POR_ENDERECO / _POR_CONTA an hour), doing the
+    same work for a known and an unknown address: one user lookup, the same
+    templates rendered, one outbox row (a discarded one, without the address,
+    when nobody has it). The answer never says which it was."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        assunto = render_to_string(subject_template_name, context)
+        enfileirar(assunto, render_to_string(email_template_name, context), [to_email])
+        self.enfileiradas += 1
+
+    def save(self, *, request=None, **kwargs):
+        email = self.cleaned_data["email"].strip().lower()
+        ip = endereco(request)
+        por_endereco = contar("paecm:redefinicao-endereco:" + _resumo(ip), 3600)
+        por_conta = contar("paecm:redefinicao-conta:" + _resumo(email), 3600)
+        if (
+            por_endereco > settings.REDEFINICOES_POR_ENDERECO
+            or por_conta > settings.REDEFINICOES_POR_CONTA
+        ):
+            return
+        self.enfileiradas = 0
+        super().save(request=request, **kwargs)
+        if self.enfileiradas:
+            return
+        # Nobody with this address: the same rendering and one row, sent to no one.
+        contexto = {
+            "email": email,
+            "domain": "-",
+            "site_name": "-",
+            "uid": "-",
+            "protocol": "https",
+            "user": Usuario(username="-", email=email),
+            "token": default_token_generator.make_token(Usuario(username="-", email=email)),
+        }
+        assunto = render_to_string(kwargs["subject_template_name"], contexto)
+        render_to_string(kwargs["email_template_name"], contexto)
+        Mensagem.objects.create(
+            assunto=" ".join(assunto.split())[:255],
+            corpo="",
+            destinatarios="",
+            estado=Mensagem.Estado.DESCARTADA,
+        )

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comum.enderecos import origem
+from operacao.correio import enfileirar
 from parceiros.models import Instituicao, Usuario
 from plano import indicadores
 from plano.indicadores import Situacao
@@ -313,13 +313,12 @@ def _mensagem(modelo: str, contexto: dict) -> tuple[str, str]:
 
 
 def _avisar(*, destinatarios: list[str], modelo: str, contexto: dict) -> None:
-    """E-mail once the transaction commits: a failed report sends nothing."""
+    """Queue the e-mail in the action's transaction (operacao.correio): a
+    failed report sends nothing, and a mail outage never fails the action."""
     if not destinatarios:
         return
     assunto, corpo = _mensagem(modelo, contexto)
-    transaction.on_commit(
-        lambda: send_mail(assunto, corpo, None, destinatarios, fail_silently=False)
-    )
+    enfileirar(assunto, corpo, destinatarios)
 
 
 def _avisar_instituicao(atualizacao: Atualizacao, modelo: str) -> None:
@@ -427,8 +426,7 @@ def enviar_lembretes(*, hoje: date | None = None) -> list[Lembrete]:
                         "atrasadas": atrasadas.get(instituicao.pk, []),
                     },
                 )
-                # Inside the transaction: if the mail fails, the row goes too
-                # and the next run tries again.
-                send_mail(assunto, corpo, None, destinatarios, fail_silently=False)
+                # Queued with the reminder's row: both are written or neither.
+                enfileirar(assunto, corpo, destinatarios)
             enviados.append(lembrete)
     return enviados

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import EntradaForm
+from .forms import EntradaForm, RedefinirSenhaForm
 
 app_name = "monitoramento"
 
@@ -33,6 +33,7 @@ urlpatterns = [
         "portal/senha/redefinir/",
         auth_views.PasswordResetView.as_view(
             template_name="registration/senha_redefinir.html",
+            form_class=RedefinirSenhaForm,
             email_template_name="email/redefinir_senha.txt",
             subject_template_name="email/redefinir_senha_assunto.txt",
             success_url=reverse_lazy("monitoramento:redefinicao_enviada"),

@@ -5,6 +5,8 @@ helpers below answer 404 for any other activity, before anything is read or
 written. Staff work in the admin; the portal's activity pages are not theirs.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +32,7 @@ from . import services
 from .forms import EvidenciaFormSet, RelatoForm
 from .models import Atualizacao, Ciclo, Evidencia
 
+logger = logging.getLogger("paecm.evidencias")
 Estado = Atualizacao.Estado
 # Reports the institution no longer owes in a cycle.
 EM_DIA = {Estado.ENVIADA, Estado.PUBLICADA}
@@ -228,7 +231,8 @@ def relatar(request, codigo: str):
                 if enviar:
                     return redirect("monitoramento:confirmar_envio", codigo=atividade.codigo)
                 messages.success(
-                    request, "Rascunho gravado. Ele só será visto pela CGETP quando for enviado."
+                    request,
+                    "Rascunho gravado. A CGETP pode consultá-lo, mas só o analisa depois que for enviado.",
                 )
                 # A saved draft stays on its form.
                 return redirect("monitoramento:relatar", codigo=atividade.codigo)
@@ -356,8 +360,15 @@ def evidencia_arquivo(request, pk: int):
     )
     if not _pode_ver(request.user, evidencia.atualizacao):
         raise Http404
+    try:
+        arquivo = evidencia.arquivo.open("rb")
+    except FileNotFoundError:
+        # The database knows the file but the evidence folder lost it (e.g. a
+        # restore without the media folder): say so, never a 500.
+        logger.error("Evidência %s: arquivo %s ausente", evidencia.pk, evidencia.arquivo.name)
+        return render(request, "evidencia_ausente.html", {"evidencia": evidencia}, status=410)
     resposta = FileResponse(
-        evidencia.arquivo.open("rb"),
+        arquivo,
         as_attachment=True,
         filename=evidencia.nome_original or evidencia.arquivo.name.rsplit("/", 1)[-1],
         content_type=evidencia.tipo_conteudo or "application/octet-stream",

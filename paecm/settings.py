@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "operacao",
     "parceiros",
     "plano",
     "monitoramento",
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operacao.registro.IdDoPedido",
     # Outermost, so static files and every error page carry both headers.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,6 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor (parceiros/mfa.py): required for staff, never waived by DEBUG.
+    "django_otp.middleware.OTPMiddleware",
+    "parceiros.mfa.ExigirSegundoFator",
+    "parceiros.auth.RecusaPorSobrecarga",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "comum.enderecos.OrigemDaRequisicao",
@@ -126,10 +135,21 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "parceiros.senhas.SenhaComumValidator"},
 ]
+
+OTP_TOTP_ISSUER = "Painel I PAECM"
 
 # Throttles logins per username and address before any password is hashed.
 AUTHENTICATION_BACKENDS = ["parceiros.auth.BackendComLimite"]
+# Password checks (about 1 s of CPU each) running at once: per worker process,
+# and across all workers (counted in the shared cache). Beyond that a login
+# answers 429 at once, without hashing.
+VERIFICACOES_DE_SENHA_POR_PROCESSO = int(env("VERIFICACOES_DE_SENHA_POR_PROCESSO", "2"))
+VERIFICACOES_DE_SENHA_SIMULTANEAS = int(env("VERIFICACOES_DE_SENHA_SIMULTANEAS", "4"))
+# Password reset e-mails: per client address and per account, per hour.
+REDEFINICOES_POR_ENDERECO = 10
+REDEFINICOES_POR_CONTA = 3
 
 LANGUAGE_CODE = "pt-br"
 # Project translations of library strings their catalogues lack (locale/).
@@ -201,27 +221,47 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Console in development (or EMAIL_URL=console://); EMAIL_URL=smtp://user:password@host:port
-# for real mail.
+# Console in development (or EMAIL_URL=console://). EMAIL_URL picks the transport by its scheme:
+#   smtp://user:password@host:587   STARTTLS (the default port is 587)
+#   smtps://user:password@host:465  implicit TLS (the default port is 465)
+#   smtp+plain://host:25            a plain relay on a trusted network, no TLS
+# Any other scheme fails start-up.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+
+def mailer_de(url: str) -> dict:
+    from urllib.parse import unquote, urlparse
+
+    partes = urlparse(url)
+    seguranca = {
+        "smtp": ({"use_tls": True}, 587),
+        "smtps": ({"use_ssl": True}, 465),
+        "smtp+plain": ({}, 25),
+    }
+    if partes.scheme not in seguranca or not partes.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must be smtp://, smtps:// or smtp+plain:// followed by the host."
+        )
+    tls, porta = seguranca[partes.scheme]
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": partes.hostname,
+            "port": partes.port or porta,
+            "username": unquote(partes.username or ""),
+            "password": unquote(partes.password or ""),
+            "timeout": 30,
+            **tls,
+        },
+    }
+
+
 if not DEBUG:
     required("EMAIL_URL")
 if env("EMAIL_URL") == "console://":
     pass  # the console backend above, e.g. for production-like local runs
 elif env("EMAIL_URL"):
-    from urllib.parse import unquote, urlparse
-
-    _mail = urlparse(env("EMAIL_URL"))
-    MAILERS["default"] = {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": _mail.hostname,
-            "port": _mail.port or 587,
-            "username": unquote(_mail.username or ""),
-            "password": unquote(_mail.password or ""),
-            "use_tls": True,
-        },
-    }
+    MAILERS["default"] = mailer_de(env("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Painel I PAECM <nao-responda@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -248,14 +288,33 @@ if env("CACHE_URL"):
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# JSON lines on the console (operacao.registro), each with the request id;
+# server errors are also e-mailed to ADMINS (DJANGO_ADMINS, comma-separated).
+ADMINS = env_list("DJANGO_ADMINS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "operacao.registro.FormatoJson"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
 }
+
+# Optional error tracking: SENTRY_DSN set and sentry-sdk installed.
+if env("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=env("SENTRY_DSN"), send_default_pii=False)
 
 # The plan the public pages show by default.
 PLANO_PADRAO = env("PLANO_PADRAO", "i-paecm")
@@ -294,4 +353,4 @@ CACHE_PUBLICO_SEGUNDOS = 300  # an entry's longest life (writes around the model
 CACHE_PUBLICO_BYTES = int(env("CACHE_PUBLICO_BYTES", str(256 * 2**20)))  # per process
 CACHE_PUBLICO_S_MAXAGE = 60  # shared caches (nginx, CDN), never past local midnight
 CACHE_PUBLICO_APPS = ("plano", "monitoramento", "parceiros", "dados")
-CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/")
+CACHE_PUBLICO_EXCLUIDOS = ("/admin/", "/portal/", "/static/", "/evidencias/", "/saude/")

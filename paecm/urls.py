@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dados.views import relatorio_admin
+from operacao.views import saude
 from paginas import views
 
 admin.site.site_header = "Painel I PAECM · Administração da CGETP"
@@ -11,6 +12,7 @@ admin.site.index_title = "Administração"
 urlpatterns = [
     path("admin/relatorio-semestral/", relatorio_admin, name="relatorio_semestral"),
     path("admin/", admin.site.urls),
+    path("saude/", saude, name="saude"),
     path("", include("paginas.urls_plano")),
     path("", include("dados.urls")),
     path("", views.painel, name="painel"),

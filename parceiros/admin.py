@@ -11,17 +11,17 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comum.admin import HistoricoAdmin
 from comum.enderecos import absoluto
+from operacao.correio import enfileirar
 
 from .models import Instituicao, Usuario
 
@@ -41,11 +41,10 @@ def link_para_definir_senha(usuario: Usuario) -> str:
 def enviar_convite(usuario: Usuario) -> None:
     """E-mail `usuario` the link to choose a password."""
     contexto = {"usuario": usuario, "link": link_para_definir_senha(usuario)}
-    send_mail(
-        subject="Painel I PAECM: defina sua senha",
-        message=render_to_string("admin/parceiros/email_convite.txt", contexto),
-        from_email=None,
-        recipient_list=[usuario.email],
+    enfileirar(
+        "Painel I PAECM: defina sua senha",
+        render_to_string("admin/parceiros/email_convite.txt", contexto),
+        [usuario.email],
     )
 
 
@@ -162,7 +161,7 @@ class UsuarioAdmin(HistoricoAdmin, UserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            transaction.on_commit(lambda: enviar_convite(obj))
+            enviar_convite(obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         messages.info(request, f"Um e-mail com o link para definir a senha vai para {obj.email}.")
@@ -230,3 +229,25 @@ class InstituicaoAdmin(HistoricoAdmin):
             novo,
             obj.pk,
         )
+
+
+# Second-factor devices (django-otp): a superuser may remove a lost phone's
+# device so the person enrols again. django-otp's own admin is replaced: it
+# shows the secret key and its config/QR views answer 500 on out-of-range ids.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class DispositivoAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,8 @@ lock an account for good after three failures.
 
 import hashlib
 import logging
+import threading
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -17,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 
 FALHAS_PERMITIDAS = 5
 BLOQUEIO_SEGUNDOS = 15 * 60
+# One address trying many usernames (password spraying) is locked too.
+FALHAS_POR_ENDERECO = 30
 logger = logging.getLogger("paecm.entrada")
 MENSAGEM_BLOQUEIO = (
     "Muitas tentativas de entrada sem sucesso com este usuário. "
@@ -42,8 +46,27 @@ def _chave(username: str, ip: str) -> str:
     return "paecm:login-falhas:" + hashlib.sha256(bruto).hexdigest()
 
 
+def _chave_do_endereco(ip: str) -> str:
+    return "paecm:login-falhas-endereco:" + hashlib.sha256(ip.encode()).hexdigest()
+
+
+def contar(chave: str, janela: int) -> int:
+    """Add one to a counter in the shared cache that expires `janela` seconds
+    after its first count; returns the new value (atomic on Redis)."""
+    if cache.add(chave, 1, janela):
+        return 1
+    try:
+        return cache.incr(chave)
+    except ValueError:  # expired between add() and incr()
+        cache.add(chave, 1, janela)
+        return 1
+
+
 def bloqueado(username: str, ip: str) -> bool:
-    return (cache.get(_chave(username, ip)) or 0) >= FALHAS_PERMITIDAS
+    contagens = cache.get_many([_chave(username, ip), _chave_do_endereco(ip)])
+    return (contagens.get(_chave(username, ip)) or 0) >= FALHAS_PERMITIDAS or (
+        contagens.get(_chave_do_endereco(ip)) or 0
+    ) >= FALHAS_POR_ENDERECO
 
 
 def recusar_se_bloqueado(username: str, ip: str) -> None:
@@ -54,17 +77,68 @@ def recusar_se_bloqueado(username: str, ip: str) -> None:
 
 
 def registrar_falha(username: str, ip: str) -> None:
-    """Count one failure; the count expires BLOQUEIO_SEGUNDOS after the first one."""
-    chave = _chave(username, ip)
-    if not cache.add(chave, 1, BLOQUEIO_SEGUNDOS):
-        try:
-            cache.incr(chave)
-        except ValueError:  # expired between add() and incr()
-            cache.add(chave, 1, BLOQUEIO_SEGUNDOS)
+    """Count one failure for the pair and one for the address; each count
+    expires BLOQUEIO_SEGUNDOS after its first failure."""
+    contar(_chave(username, ip), BLOQUEIO_SEGUNDOS)
+    contar(_chave_do_endereco(ip), BLOQUEIO_SEGUNDOS)
 
 
 def limpar(username: str, ip: str) -> None:
     cache.delete(_chave(username, ip))
+
+
+class SobrecargaDeSenhas(Exception):
+    """Too many password checks in progress: refused before hashing."""
+
+
+MENSAGEM_SOBRECARGA = (
+    "O serviço de entrada está com muitas tentativas ao mesmo tempo. "
+    "Aguarde um minuto e tente de novo."
+)
+_CHAVE_EM_CURSO = "paecm:senhas-em-curso"
+_semaforo = threading.BoundedSemaphore(settings.VERIFICACOES_DE_SENHA_POR_PROCESSO)
+
+
+@contextmanager
+def verificacao_de_senha():
+    """Hold one of the password-check slots: at most VERIFICACOES_DE_SENHA_POR_PROCESSO
+    in this process and VERIFICACOES_DE_SENHA_SIMULTANEAS across every worker
+    (a counter in the shared cache, expiring so a killed worker cannot leak
+    slots). Never waits: raises SobrecargaDeSenhas at once."""
+    if not _semaforo.acquire(blocking=False):
+        logger.warning("Entrada recusada: verificações de senha no limite deste processo")
+        raise SobrecargaDeSenhas
+    try:
+        em_curso = contar(_CHAVE_EM_CURSO, 60)
+        try:
+            if em_curso > settings.VERIFICACOES_DE_SENHA_SIMULTANEAS:
+                logger.warning("Entrada recusada: %s verificações de senha em curso", em_curso)
+                raise SobrecargaDeSenhas
+            yield
+        finally:
+            with suppress(ValueError):
+                cache.decr(_CHAVE_EM_CURSO)
+    finally:
+        _semaforo.release()
+
+
+class RecusaPorSobrecarga:
+    """Middleware: a SobrecargaDeSenhas answers 429 with a clear page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SobrecargaDeSenhas):
+            from django.shortcuts import render
+
+            resposta = render(request, "429.html", {"mensagem": MENSAGEM_SOBRECARGA}, status=429)
+            resposta["Retry-After"] = "60"
+            return resposta
+        return None
 
 
 class BackendComLimite(ModelBackend):
@@ -77,7 +151,8 @@ class BackendComLimite(ModelBackend):
         ip = endereco(request)
         # PermissionDenied stops authenticate() from trying other backends.
         recusar_se_bloqueado(username, ip)
-        usuario = super().authenticate(request, username=username, password=password, **kwargs)
+        with verificacao_de_senha():
+            usuario = super().authenticate(request, username=username, password=password, **kwargs)
         if usuario is None:
             registrar_falha(username, ip)
             logger.info("Entrada sem sucesso: usuário %r, endereço %s", username, ip)

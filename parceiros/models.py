@@ -21,6 +21,10 @@ class InstituicaoQuerySet(models.QuerySet):
             return None
         return self.filter(models.Q(slug__iexact=valor) | models.Q(sigla__iexact=valor)).first()
 
+    def get_by_natural_key(self, sigla):
+        """The counterpart of Instituicao.natural_key (loaddata, restaurar_copia)."""
+        return self.get(sigla=sigla)
+
 
 class Instituicao(models.Model):
     """A partner institution (or group of institutions, as the plan lists them).

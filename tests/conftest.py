@@ -1,5 +1,6 @@
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,47 @@ from . import factories
 # so a clone anywhere is self-contained.
 SEED = Path(settings.BASE_DIR) / "fixtures" / "fonte" / "pagina_i_paecm_mjsp.txt"
 SEED_SHA256 = "fcf89dc8d27060549b874dea5b365b039c0eaf8ac56ef76614e45820580339f8"
+
+
+class CaixaDeSaida(Sequence):
+    """Django's test mail outbox, read through the real outbox: every read first
+    runs operacao.correio.enviar_pendentes (what cron runs every minute), so a
+    test sees exactly the messages the sender would deliver."""
+
+    def __init__(self, enviadas):
+        self._enviadas = enviadas
+
+    def _atualizar(self):
+        from operacao.correio import enviar_pendentes
+
+        enviar_pendentes()
+        return self._enviadas
+
+    def __getitem__(self, indice):
+        return self._atualizar()[indice]
+
+    def __len__(self):
+        return len(self._atualizar())
+
+    def __eq__(self, outra):
+        return list(self._atualizar()) == list(outra)
+
+    __hash__ = None
+
+
+@pytest.fixture
+def client():
+    """Django's test client whose force_login() passes the second factor for
+    staff (tests/mfa.py explains how tests log in as staff)."""
+    from .mfa import ClienteVerificado
+
+    return ClienteVerificado()
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """pytest-django's mailoutbox, sent from the outbox table first (CaixaDeSaida)."""
+    return CaixaDeSaida(mailoutbox)
 
 
 def _esvaziar_caches():
@@ -107,8 +149,11 @@ def parceiro_dpu(dpu):
 def equipe(db):
     from django.contrib.auth.models import Group
 
+    from .mfa import inscrever
+
     usuario = factories.criar_usuario(username="equipe.cgetp", is_staff=True)
     usuario.groups.add(Group.objects.get(name="Equipe CGETP"))
+    inscrever(usuario)
     return usuario
 
 
@@ -116,8 +161,11 @@ def equipe(db):
 def validador(db):
     from django.contrib.auth.models import Group
 
+    from .mfa import inscrever
+
     usuario = factories.criar_usuario(username="validador.cgetp", is_staff=True)
     usuario.groups.add(*Group.objects.filter(name__in=["Equipe CGETP", "Validadores"]))
+    inscrever(usuario)
     return usuario
 
 

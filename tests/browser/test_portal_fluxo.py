@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 
 from monitoramento.models import Atualizacao
+from parceiros.models import Usuario
 from plano.models import Atividade
 from tests import factories
 from tests.factories import SENHA
+from tests.mfa import codigo
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,6 +52,10 @@ def _entrar_no_admin(page, url, username):
     page.fill("#id_username", username)
     page.fill("#id_password", SENHA)
     page.locator("input[type=submit]").click()
+    # Staff type the code of their authenticator app (tests/mfa.py).
+    page.wait_for_url(re.compile(r".*/portal/mfa/verificar/.*"))
+    page.get_by_label("Código").fill(codigo(Usuario.objects.get(username=username)))
+    page.get_by_role("button", name="Verificar").click()
     page.wait_for_url(re.compile(r".*/fila/$"))
 
 

@@ -200,3 +200,14 @@ def test_evidencia_de_link_nao_tem_arquivo_para_baixar(
     )
     evidencia = factories.criar_evidencia(atualizacao=relato)
     assert client.get(f"/evidencias/{evidencia.pk}/").status_code == 404
+
+
+def test_arquivo_que_sumiu_da_pasta_responde_410_com_pagina_clara(client, evidencia_de_arquivo):
+    """Issue #12 point 15: a restore without the evidence folder never gives a 500."""
+    evidencia = evidencia_de_arquivo(Atualizacao.Estado.PUBLICADA)
+    evidencia.arquivo.storage.delete(evidencia.arquivo.name)
+    resposta = client.get(evidencia.href)
+    assert resposta.status_code == 410
+    html = resposta.content.decode()
+    assert "Arquivo de evidência indisponível" in html
+    assert "Relatório final.pdf" in html

@@ -94,7 +94,20 @@ def cenario(plano, pf, dpu, parceiro_pf, equipe, validador) -> dict:
         ciclo=ciclo, instituicao=pf, etapa=Lembrete.Etapa.values[0], destinatarios="a@example.org"
     )
     objetivo = Objetivo.objects.get(plano=plano, numero=1)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from operacao.correio import enfileirar
+    from operacao.models import Tarefa
+    from operacao.tarefas import executando
+
+    with executando("enviar_mensagens"):
+        pass
     return {
+        "operacao_mensagem": enfileirar("Assunto", "Corpo", ["a@example.org"]),
+        "operacao_tarefa": Tarefa.objects.get(),
+        "otp_totp_totpdevice": TOTPDevice.objects.filter(user=equipe).first(),
+        "otp_static_staticdevice": StaticDevice.objects.create(user=equipe, name="recuperação"),
         "auth_group": Group.objects.get(name="Equipe CGETP"),
         "plano_objetivo": objetivo,
         "plano_acao": Acao.objects.get(codigo="1.1", objetivo=objetivo),
@@ -122,6 +135,8 @@ def endereco(rota: Rota, objetos: dict) -> str:
     if "^([^/]+)/history/([^/]+)/$" in padrao:
         historico = objeto.history.order_by("history_id").first()
         return "/" + padrao.split("^")[0] + f"{objeto.pk}/history/{historico.history_id}/"
+    if padrao.startswith("admin/otp_totp/totpdevice/<int:pk>/"):
+        return "/" + padrao.replace("<int:pk>", str(objeto.pk))
     if padrao.startswith("admin/^(?P<app_label>"):
         return "/admin/plano/"
     if padrao == "admin/(?P<url>.*)$":

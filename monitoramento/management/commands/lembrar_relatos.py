@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from monitoramento.services import DIAS_ANTES_DO_PRAZO, enviar_lembretes
+from operacao.tarefas import executando
 
 
 class Command(BaseCommand):
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        enviados = enviar_lembretes()
+        with executando("lembrar_relatos"):
+            enviados = enviar_lembretes()
         for lembrete in enviados:
             self.stdout.write(f"Lembrete enviado: {lembrete}")
         self.stdout.write(f"Lembretes enviados: {len(enviados)}.")
