@@ -1,27 +1,18 @@
 """Writes that span models or enforce the reporting rules."""
 
-from datetime import date, timedelta
-
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.db.models import F
 from django.utils import timezone
 
-from comum.enderecos import origem
-from operacao.correio import enfileirar
 from parceiros.models import Instituicao, Usuario
-from plano import indicadores
 from plano.indicadores import Situacao
-from plano.models import Atividade, Vinculo
+from plano.models import Atividade
 
-from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia, Lembrete
+from .avisos import avisar, avisar_instituicao, emails_de, validadores
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia
 
 Estado = Atualizacao.Estado
-
-# lembrar_relatos writes this many days before the deadline, then once after it.
-DIAS_ANTES_DO_PRAZO = 7
 
 
 class RelatoBloqueado(Exception):
@@ -147,8 +138,8 @@ def enviar_relato(*, atualizacao: Atualizacao, usuario: Usuario) -> Atualizacao:
             {"situacao": "Uma atividade concluída precisa de pelo menos uma evidência."}
         )
     _gravar(atualizacao, usuario, estado=Estado.ENVIADA, enviado_em=timezone.now())
-    _avisar(
-        destinatarios=_emails(validadores()),
+    avisar(
+        destinatarios=emails_de(validadores()),
         modelo="relato_enviado",
         contexto={"atualizacao": atualizacao},
     )
@@ -260,7 +251,7 @@ def publicar_relato(*, atualizacao: Atualizacao, validador: Usuario) -> Atualiza
         validado_em=timezone.now(),
     )
     atualizar_situacao_da_atividade(atividade=atualizacao.atividade)
-    _avisar_instituicao(atualizacao, "relato_publicado")
+    avisar_instituicao(atualizacao, "relato_publicado")
     return atualizacao
 
 
@@ -282,7 +273,7 @@ def devolver_relato(
         validado_em=timezone.now(),
         comentario_validacao=comentario,
     )
-    _avisar_instituicao(atualizacao, "relato_devolvido")
+    avisar_instituicao(atualizacao, "relato_devolvido")
     return atualizacao
 
 
@@ -290,143 +281,3 @@ def devolver_relato(
 def publicar_relatos(*, atualizacoes, validador: Usuario) -> list[Atualizacao]:
     """Publish several sent reports at once: all of them, or none."""
     return [publicar_relato(atualizacao=a, validador=validador) for a in atualizacoes]
-
-
-def validadores():
-    """Active users who may validate reports (by group, own permission or superuser)."""
-    permissao = Permission.objects.get(
-        content_type__app_label="monitoramento", codename="validar_atualizacao"
-    )
-    return Usuario.objects.filter(
-        Q(is_superuser=True) | Q(groups__permissions=permissao) | Q(user_permissions=permissao)
-    ).distinct()
-
-
-def _emails(usuarios) -> list[str]:
-    return sorted({u.email for u in usuarios.filter(is_active=True).exclude(email="")})
-
-
-def _mensagem(modelo: str, contexto: dict) -> tuple[str, str]:
-    contexto = {**contexto, "SITE_URL": origem()}
-    assunto = render_to_string(f"email/{modelo}_assunto.txt", contexto).strip()
-    return assunto, render_to_string(f"email/{modelo}.txt", contexto)
-
-
-def _avisar(*, destinatarios: list[str], modelo: str, contexto: dict) -> None:
-    """Queue the e-mail in the action's transaction (operacao.correio): a
-    failed report sends nothing, and a mail outage never fails the action."""
-    if not destinatarios:
-        return
-    assunto, corpo = _mensagem(modelo, contexto)
-    enfileirar(assunto, corpo, destinatarios)
-
-
-def _avisar_instituicao(atualizacao: Atualizacao, modelo: str) -> None:
-    """Tell the report's institution (its active users) what CGETP decided."""
-    _avisar(
-        destinatarios=_emails(atualizacao.instituicao.usuarios.all()),
-        modelo=modelo,
-        contexto={"atualizacao": atualizacao},
-    )
-
-
-def etapa_do_lembrete(ciclo: Ciclo, hoje: date) -> str | None:
-    """Which reminder is due today: some days before the deadline, or after it
-    (while the cycle is open); None otherwise."""
-    if not ciclo.esta_aberto(hoje):
-        return None
-    if hoje > ciclo.prazo:
-        return Lembrete.Etapa.APOS_O_PRAZO
-    if hoje >= ciclo.prazo - timedelta(days=DIAS_ANTES_DO_PRAZO):
-        return Lembrete.Etapa.ANTES_DO_PRAZO
-    return None
-
-
-def pendentes_por_instituicao(ciclo: Ciclo) -> dict[int, list[Atividade]]:
-    """The activities each institution still owes in a cycle: linked, expected
-    to report (Atividade.objects.esperadas, the coverage rule), and with no
-    report sent or published (missing, draft or returned)."""
-    em_dia = set(
-        Atualizacao.objects.filter(
-            ciclo=ciclo, estado__in=[Estado.ENVIADA, Estado.PUBLICADA]
-        ).values_list("atividade_id", "instituicao_id")
-    )
-    pendentes: dict[int, list[Atividade]] = {}
-    atividades = (
-        Atividade.objects.filter(acao__objetivo__plano_id=ciclo.plano_id)
-        .esperadas()
-        .em_ordem()
-        .prefetch_related("vinculos")
-    )
-    for atividade in atividades:
-        for vinculo in atividade.vinculos.all():
-            if (atividade.pk, vinculo.instituicao_id) not in em_dia:
-                pendentes.setdefault(vinculo.instituicao_id, []).append(atividade)
-    return pendentes
-
-
-def atrasadas_por_instituicao(plano_id: int, hoje: date) -> dict[int, list[Atividade]]:
-    """Each institution's linked activities shown as "Atrasada" today, by the
-    public rule (plano.indicadores.situacao_exibida), in code order (one query)."""
-    resultado: dict[int, list[Atividade]] = {}
-    vinculos = (
-        Vinculo.objects.filter(
-            atividade__acao__objetivo__plano_id=plano_id,
-            atividade__prazo__lt=hoje,
-            atividade__situacao__in=list(indicadores.PODEM_ATRASAR),
-        )
-        .select_related("atividade")
-        .order_by(
-            "atividade__acao__objetivo__numero", "atividade__acao__numero", "atividade__numero"
-        )
-    )
-    for vinculo in vinculos:
-        atividade = vinculo.atividade
-        if (
-            indicadores.situacao_exibida(atividade.situacao, atividade.prazo, hoje)
-            == indicadores.ATRASADA
-        ):
-            resultado.setdefault(vinculo.instituicao_id, []).append(atividade)
-    return resultado
-
-
-def enviar_lembretes(*, hoje: date | None = None) -> list[Lembrete]:
-    """E-mail each institution what it still owes in the open cycle(s), once
-    per cycle, institution and step (see etapa_do_lembrete). Safe to run again:
-    a reminder already recorded is never repeated."""
-    hoje = hoje or timezone.localdate()
-    enviados = []
-    for ciclo in Ciclo.objects.aberto(hoje):
-        etapa = etapa_do_lembrete(ciclo, hoje)
-        if etapa is None:
-            continue
-        pendentes = pendentes_por_instituicao(ciclo)
-        atrasadas = atrasadas_por_instituicao(ciclo.plano_id, hoje)
-        for instituicao in Instituicao.objects.filter(pk__in=pendentes):
-            destinatarios = _emails(instituicao.usuarios.all())
-            if not destinatarios:
-                continue
-            with transaction.atomic():
-                lembrete, criado = Lembrete.objects.get_or_create(
-                    ciclo=ciclo,
-                    instituicao=instituicao,
-                    etapa=etapa,
-                    defaults={"destinatarios": "\n".join(destinatarios)},
-                )
-                if not criado:
-                    continue
-                assunto, corpo = _mensagem(
-                    "lembrete",
-                    {
-                        "ciclo": ciclo,
-                        "instituicao": instituicao,
-                        "etapa": etapa,
-                        "atrasado": etapa == Lembrete.Etapa.APOS_O_PRAZO,
-                        "atividades": pendentes[instituicao.pk],
-                        "atrasadas": atrasadas.get(instituicao.pk, []),
-                    },
-                )
-                # Queued with the reminder's row: both are written or neither.
-                enfileirar(assunto, corpo, destinatarios)
-            enviados.append(lembrete)
-    return enviados

@@ -20,10 +20,11 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from comum.admin import ComAutocompleteSeguro, HistoricoAdmin, SomenteLeitura
 
+from .formatos import CSVSeguro, XLSXSeguro
 from .importacao import TAMANHO_MAXIMO, verificar_planilha
 from .indicadores import ROTULOS, situacao_exibida
 from .models import Acao, Atividade, ImportacaoDoPlano, Objetivo, Plano, Vinculo
-from .resources import CSVSeguro, PlanoResource, XLSXSeguro, contar
+from .resources import PlanoResource, contar
 
 # Items -----------------------------------------------------------------------
 

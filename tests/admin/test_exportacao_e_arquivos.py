@@ -10,9 +10,9 @@ from unittest import mock
 import pytest
 from openpyxl import load_workbook
 
+from plano.formatos import CSVSeguro, XLSXSeguro
 from plano.importacao import LINHAS_MAXIMAS
 from plano.models import Atividade, ImportacaoDoPlano
-from plano.resources import CSVSeguro, XLSXSeguro
 
 from .conftest import CSV, XLSX, exportar, planilha_xlsx, previa
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
+from monitoramento.lembretes import enviar_lembretes
 from monitoramento.models import Atualizacao, Lembrete
-from monitoramento.services import enviar_lembretes
 from plano.models import Atividade
 from tests import factories
 

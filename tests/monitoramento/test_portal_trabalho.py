@@ -218,7 +218,7 @@ def test_faltam_relatos_segue_a_regra_da_cobertura_publica(
     """Cancelled and "não se aplica" activities are owed nowhere: the portal,
     the public coverage and the reminders count the same activities."""
     from monitoramento.indicadores import cobertura_do_ciclo
-    from monitoramento.services import pendentes_por_instituicao
+    from monitoramento.lembretes import pendentes_por_instituicao
 
     client.force_login(parceiro_pf)
     html = client.get("/portal/").content.decode()

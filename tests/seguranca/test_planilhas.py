@@ -16,7 +16,7 @@ from comum.celulas import LIMITE_DA_CELULA, MARCA_DE_CORTE, limpar_celula, neutr
 from dados.conjuntos import Coluna, Conjunto
 from dados.formatos import gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from dados.relatorio import celula as celula_do_relatorio
-from plano.resources import CSVSeguro, XLSXSeguro
+from plano.formatos import CSVSeguro, XLSXSeguro
 from tests.dados.leitores import converter_com_libreoffice, ler_csv, ler_ods
 
 HOSTIS = ["\x00", "\x01", "\x0b", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff", "\t", "\r", "\n"]

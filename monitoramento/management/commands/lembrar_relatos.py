@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from monitoramento.services import DIAS_ANTES_DO_PRAZO, enviar_lembretes
+from monitoramento.lembretes import DIAS_ANTES_DO_PRAZO, enviar_lembretes
 from operacao.tarefas import executando
 
 
