@@ -310,7 +310,7 @@ LOGGING = {
     },
 }
 
-# Optional error tracking: SENTRY_DSN set and sentry-sdk installed.
+# Optional error tracking (sentry-sdk): on when SENTRY_DSN is set; no personal data sent.
 if env("SENTRY_DSN"):
     import sentry_sdk
 

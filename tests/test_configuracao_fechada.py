@@ -8,7 +8,7 @@ import sys
 from django.conf import settings
 
 
-def _iniciar(**extra):
+def _iniciar(codigo="from django.conf import settings; print(settings.DEBUG)", **extra):
     ambiente = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
     }
@@ -17,7 +17,7 @@ def _iniciar(**extra):
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+            "import django; django.setup(); " + codigo,
         ],
         cwd=settings.BASE_DIR,
         env=ambiente,
@@ -37,3 +37,13 @@ def test_desenvolvimento_so_quando_pedido():
     resultado = _iniciar(DJANGO_DEBUG="true")
     assert resultado.returncode == 0, resultado.stderr
     assert resultado.stdout.strip() == "True"
+
+
+def test_sentry_liga_com_o_dsn_e_sem_dados_pessoais():
+    resultado = _iniciar(
+        "import sentry_sdk; c = sentry_sdk.get_client(); print(c.dsn, c.options['send_default_pii'])",
+        DJANGO_DEBUG="true",
+        SENTRY_DSN="https://chave@erros.example.gov.br/1",
+    )
+    assert resultado.returncode == 0, resultado.stderr
+    assert resultado.stdout.split() == ["https://chave@erros.example.gov.br/1", "False"]
