@@ -27,11 +27,3 @@ def test_dados_sem_violacoes_e_baixa_o_csv_de_atividades(live_server, page, plan
     with open(download.path(), encoding="utf-8", newline="") as arquivo:
         linhas = list(csv.reader(arquivo))
     assert linhas[0][:2] == ["plano", "objetivo_codigo"] and len(linhas) == 1 + 75
-
-
-def test_dados_em_360_px_sem_rolagem_lateral(live_server, page, plano, sem_violacoes):
-    page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(f"{live_server.url}/dados/")
-    largura = page.evaluate("document.documentElement.scrollWidth")
-    assert largura <= 360, largura
-    sem_violacoes(page)

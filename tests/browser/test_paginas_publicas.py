@@ -40,19 +40,6 @@ def test_pagina_mostra_seu_titulo_e_nao_tem_violacoes(live_server, page, demo, s
     sem_violacoes(page)
 
 
-@pytest.mark.parametrize("url", list(PAGINAS))
-def test_pagina_cabe_num_celular_de_360px(live_server, page, demo, sem_violacoes, url):
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}{url}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # The whole menu stays on screen, wrapped if need be.
-    for link in page.locator("#menu-principal a").all():
-        caixa = link.bounding_box()
-        assert caixa["x"] >= 0 and caixa["x"] + caixa["width"] <= 360
-    # Wide tables scroll inside a region the keyboard can reach.
-    sem_violacoes(page)
-
-
 def test_painel_mostra_as_contagens_do_banco(live_server, page, demo):
     hoje = timezone.localdate()
     esperado = Counter(situacao_exibida(a.situacao, a.prazo, hoje) for a in Atividade.objects.all())
