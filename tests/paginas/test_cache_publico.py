@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -97,7 +97,10 @@ class Servidor:
 
 @pytest.fixture
 def servidor(settings):
-    # As Django's test client does: the test's transaction must survive a request.
+    # As Django's test client does: the test's transaction must survive a
+    # request (on PostgreSQL, close_old_connections closes a connection inside
+    # a transaction at the start and at the end of each request).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     cache_publico.memoria.limpar()
     cache_publico.versao.__init__()
@@ -107,6 +110,7 @@ def servidor(settings):
     yield Servidor()
     cache_publico.memoria.limpar()
     request_finished.connect(close_old_connections)
+    request_started.connect(close_old_connections)
 
 
 def aquecer(servidor, caminho):
@@ -293,6 +297,7 @@ def test_edicao_no_admin_aparece_na_hora(
     with django_capture_on_commit_callbacks(execute=True):
         resposta = client.post(f"/admin/plano/objetivo/{objetivo.pk}/change/", dados)
     assert resposta.status_code == 302, resposta.content.decode()[:2000]
+    assert "/admin/plano/objetivo/" in resposta["Location"], resposta["Location"]
     assert "Objetivo reescrito pela CGETP no admin." in servidor.get("/plano/1/").texto
 
 
