@@ -79,12 +79,22 @@ class Servidor:
         def start_response(status, headers, exc_info=None):
             capturado["status"], capturado["cabecalhos"] = status, list(headers)
 
-        resultado = self.aplicacao(environ, start_response)
+        # As Django's test client does, on each request (the client connects
+        # them again after each of its own): the test's transaction must
+        # survive a request, and on PostgreSQL close_old_connections closes a
+        # connection inside a transaction at the start and end of a request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            corpo = b"".join(resultado)
+            resultado = self.aplicacao(environ, start_response)
+            try:
+                corpo = b"".join(resultado)
+            finally:
+                if hasattr(resultado, "close"):
+                    resultado.close()
         finally:
-            if hasattr(resultado, "close"):
-                resultado.close()
+            request_finished.connect(close_old_connections)
+            request_started.connect(close_old_connections)
         return Resposta(capturado["status"], capturado["cabecalhos"], corpo)
 
     def sem_consultas(self, caminho, **cabecalhos):
@@ -97,11 +107,6 @@ class Servidor:
 
 @pytest.fixture
 def servidor(settings):
-    # As Django's test client does: the test's transaction must survive a
-    # request (on PostgreSQL, close_old_connections closes a connection inside
-    # a transaction at the start and at the end of each request).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     cache_publico.memoria.limpar()
     cache_publico.versao.__init__()
     # The database's version is read at most this often: every test below
@@ -109,8 +114,6 @@ def servidor(settings):
     settings.CACHE_PUBLICO_BANCO_SEGUNDOS = 3600
     yield Servidor()
     cache_publico.memoria.limpar()
-    request_finished.connect(close_old_connections)
-    request_started.connect(close_old_connections)
 
 
 def aquecer(servidor, caminho):

@@ -19,7 +19,9 @@ import psycopg
 import pytest
 import requests
 from django.conf import settings
+from django_otp.oath import totp
 
+from monitoramento.demo import CHAVES_TOTP_DEMO
 from parceiros.auth import FALHAS_PERMITIDAS
 
 pytestmark = pytest.mark.postgres
@@ -30,10 +32,22 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ATIVIDADES_DA_PF = ["1.3.2", "2.1.1", "2.3.2", "2.6.4", "2.9.2"]
 
 
+# Each pytest-xdist worker that runs a test of this module builds its own pair
+# (database and Redis index): two workers never share or drop each other's.
+TRABALHADOR = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+
+
 def _banco() -> str:
     url = os.environ.get("DATABASE_URL", "")
     nome = url.rsplit("/", 1)[1] if url.startswith("postgres") else "paecm_desempenho"
-    return f"postgres://postgres@127.0.0.1:5432/test_{nome}_servidores"
+    return f"postgres://postgres@127.0.0.1:5432/test_{nome}_servidores_{TRABALHADOR}"
+
+
+def _redis() -> str:
+    return os.environ.get(
+        "CACHE_URL_DOIS_SERVIDORES",
+        f"redis://127.0.0.1:6379/{8 + int(TRABALHADOR.removeprefix('gw') or 0) % 8}",
+    )
 
 
 def _porta() -> int:
@@ -59,7 +73,7 @@ def servidores(tmp_path_factory):
         DJANGO_SECURE_SSL_REDIRECT="false",
         SITE_URL=f"http://127.0.0.1:{portas[0]}",
         DATABASE_URL=banco,
-        CACHE_URL=os.environ.get("CACHE_URL_DOIS_SERVIDORES", "redis://127.0.0.1:6379/8"),
+        CACHE_URL=_redis(),
         EMAIL_URL="console://",
         MEDIA_ROOT=str(pasta / "media"),
         STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
@@ -117,8 +131,10 @@ class Sessao(requests.Session):
 
 
 def _csrf(sessao: requests.Session, url: str) -> str:
-    html = sessao.get(url, timeout=10).text
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    resposta = sessao.get(url, timeout=10)
+    achado = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', resposta.text)
+    assert achado, (resposta.url, resposta.status_code, resposta.text[:3000])
+    return achado.group(1)
 
 
 def entrar(sessao, base, username, senha):
@@ -130,6 +146,21 @@ def entrar(sessao, base, username, senha):
         timeout=10,
         allow_redirects=False,
     )
+
+
+def verificar_segundo_fator(sessao, base, username, proximo):
+    """Staff type the code of their authenticator app (the demo's fixed key)."""
+    pagina = sessao.get(base + proximo, timeout=10)
+    assert "/portal/mfa/verificar/" in pagina.url, pagina.url
+    codigo = f"{totp(bytes.fromhex(CHAVES_TOTP_DEMO[username])):06d}"
+    resposta = sessao.post(
+        pagina.url,
+        {"csrfmiddlewaretoken": _csrf(sessao, pagina.url), "codigo": codigo, "next": proximo},
+        headers={"Referer": pagina.url},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert resposta.status_code == 302, resposta.text[:3000]
 
 
 def test_bloqueio_de_entrada_vale_nos_dois_servidores(servidores):
@@ -183,6 +214,20 @@ def test_evidencia_e_publicacao_entre_servidores(servidores):
         allow_redirects=False,
     )
     assert resposta.status_code == 302, resposta.text[:3000]
+    # Saved as a draft; sent from the confirmation page, with its revision.
+    confirmacao = parceiro.get(a + resposta.headers["Location"], timeout=10)
+    assert confirmacao.url.endswith(f"/portal/atividades/{codigo}/enviar/"), confirmacao.url
+    enviado = parceiro.post(
+        confirmacao.url,
+        {
+            "csrfmiddlewaretoken": _csrf(parceiro, confirmacao.url),
+            "revisao": re.search(r'name="revisao" value="(\d+)"', confirmacao.text).group(1),
+        },
+        headers={"Referer": confirmacao.url},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert enviado.status_code == 302, enviado.text[:3000]
     with psycopg.connect(servidores["banco"]) as conexao:
         evidencia, relato = conexao.execute(
             "SELECT id, atualizacao_id FROM monitoramento_evidencia ORDER BY id DESC LIMIT 1"
@@ -203,6 +248,7 @@ def test_evidencia_e_publicacao_entre_servidores(servidores):
     validador = Sessao()
     assert entrar(validador, a, "demo.validador", SENHA).status_code == 302
     endereco = f"{a}/admin/monitoramento/atualizacao/{relato}/validar/"
+    verificar_segundo_fator(validador, a, "demo.validador", endereco.removeprefix(a))
     token = _csrf(validador, endereco)
     publicado = validador.post(
         endereco,
