@@ -17,11 +17,12 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from plano.historico import prazos_nas_datas
-from plano.indicadores import Situacao, situacao_exibida
+from parceiros.models import Instituicao
+from plano.historico import prazos_nas_datas, vinculos_nas_datas
+from plano.indicadores import FORA_DO_DENOMINADOR, Situacao, situacao_exibida
 from plano.models import Atividade, Objetivo, Plano
 
-from .indicadores import Grupo, ResumoDoObjetivo
+from .indicadores import CoberturaDaInstituicao, CoberturaDoCiclo, Grupo, ResumoDoObjetivo
 from .models import Atualizacao, Ciclo
 
 DEFINICOES = [
@@ -35,6 +36,10 @@ DEFINICOES = [
     "O prazo em vigor numa data é o último valor registrado no histórico até essa data. Definir o "
     "primeiro prazo de uma atividade (de vazio para uma data) não é uma alteração: esse prazo "
     "original vale desde o início. Sem histórico, vale o prazo atual.",
+    "As instituições que deviam relatar num ciclo são as vinculadas às atividades na data de "
+    "avaliação do ciclo: um vínculo criado junto com a atividade vale desde o início; um "
+    "acrescentado depois vale a partir do dia em que foi criado, e um removido, até o dia da "
+    "remoção.",
 ]
 
 
@@ -163,6 +168,62 @@ def resumo_no_ciclo(
             hoje=visao.data,
         )
     return Grupo.somar(objetivos.values()), list(objetivos.values()), visao
+
+
+def cobertura_nos_ciclos(
+    ciclos: list[Ciclo], hoje: date | None = None, visoes: dict[int, PlanoNoCiclo] | None = None
+) -> dict[int, CoberturaDoCiclo]:
+    """Reporting coverage of each of `ciclos` (of one plan) as it stood at
+    its close, keyed by cycle id: monitoramento.indicadores.cobertura_do_ciclo's
+    rule, with each activity's situação at the close (serie_do_plano) and the
+    links in force on the evaluation date (plano.historico.vinculos_nas_datas).
+    Eight queries, whatever the number of cycles: activities, reports and
+    deadlines (serie_do_plano: none if `visoes` gives its result), links
+    (three), the reports published for the cycles, the institutions."""
+    if not ciclos:
+        return {}
+    plano_id = ciclos[0].plano_id
+    if visoes is None:
+        atividades = list(Atividade.objects.do_plano(plano_id).values("pk", "prazo"))
+        visoes = serie_do_plano(ciclos, atividades, hoje)
+    vinculos = vinculos_nas_datas(plano_id, sorted({v.data for v in visoes.values()}))
+    publicados = set(
+        Atualizacao.objects.publicadas()
+        .filter(ciclo__in=[c.pk for c in ciclos])
+        .values_list("ciclo_id", "atividade_id", "instituicao_id")
+    )
+    instituicoes = Instituicao.objects.in_bulk(
+        {instituicao for links in vinculos.values() for _, instituicao in links}
+    )
+    resultado = {}
+    for ciclo in ciclos:
+        visao = visoes[ciclo.pk]
+        relataram = {(a, i) for c, a, i in publicados if c == ciclo.pk}
+        com_relato = {a for a, _ in relataram}
+        esperados = [
+            (a, i)
+            for a, i in vinculos[visao.data]
+            if visao.situacoes[a].situacao not in FORA_DO_DENOMINADOR
+        ]
+        atividades_esperadas = {a for a, _ in esperados}
+        por_instituicao = {}
+        for a, i in esperados:
+            validadas, esperadas = por_instituicao.get(i, (0, 0))
+            por_instituicao[i] = (validadas + ((a, i) in relataram), esperadas + 1)
+        resultado[ciclo.pk] = CoberturaDoCiclo(
+            ciclo=ciclo,
+            validadas=len(atividades_esperadas & com_relato),
+            esperadas=len(atividades_esperadas),
+            por_instituicao=[
+                CoberturaDaInstituicao(
+                    instituicao=instituicoes[i], validadas=validadas, esperadas=esperadas
+                )
+                for i, (validadas, esperadas) in sorted(
+                    por_instituicao.items(), key=lambda item: instituicoes[item[0]].sigla
+                )
+            ],
+        )
+    return resultado
 
 
 def ciclo_pedido(plano: Plano, codigo: str | None, hoje: date | None = None) -> Ciclo | None:

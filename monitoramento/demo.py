@@ -171,9 +171,17 @@ def carregar_demo(hoje: date | None = None) -> bool:
         usuarios[username] = usuario
 
     atividades = {a.codigo: a for a in Atividade.objects.filter(acao__objetivo__plano=plano)}
+    # The demo's links hold from the plan's start, as if created with it: its
+    # closed cycles expect their reports (plano.historico.vinculos_nas_datas).
+    desde_o_inicio = timezone.make_aware(datetime.combine(plano.inicio, time.min))
     for sigla, codigos in VINCULOS_DEMO.items():
         for codigo in codigos:
-            Vinculo.objects.get_or_create(atividade=atividades[codigo], instituicao=inst[sigla])
+            if not Vinculo.objects.filter(
+                atividade=atividades[codigo], instituicao=inst[sigla]
+            ).exists():
+                vinculo = Vinculo(atividade=atividades[codigo], instituicao=inst[sigla])
+                vinculo._history_date = desde_o_inicio
+                vinculo.save()
 
     pf, dpu = inst["PF"], inst["DPU"]
     upf, udpu, uval = usuarios["demo.pf"], usuarios["demo.dpu"], usuarios["demo.validador"]

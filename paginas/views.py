@@ -15,7 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dados.versao import plano_com_versao
-from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha, resumo_no_ciclo
+from monitoramento.ciclos import (
+    DEFINICOES,
+    ciclos_para_escolha,
+    cobertura_nos_ciclos,
+    resumo_no_ciclo,
+)
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
 from plano import indicadores
@@ -43,9 +48,10 @@ def painel(request):
     # then for the current state: 3. activities grouped by objective, situação,
     # %, weight and deadline; with ?ciclo= (monitoramento.ciclos.resumo_no_ciclo):
     # 3. objectives, 4. activities, 5. reports up to the cycle, 6. deadlines'
-    # history; then 4-5 (7-8). the cycle's coverage, overall and per
-    # institution; 6 (9). the latest published reports (of the cycle);
-    # 7 (10). how many deadlines changed (the activities' history).
+    # history; then 4-5. the cycle's coverage, overall and per institution
+    # (with ?ciclo=, as it stood at the close: 7-11, cobertura_nos_ciclos);
+    # 6 (12). the latest published reports (of the cycle); 7 (13). how many
+    # deadlines changed (the activities' history).
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
@@ -68,11 +74,13 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         if ciclo is None:
             raise Http404("Ciclo não encontrado.")
         geral, objetivos, visao = resumo_no_ciclo(plano, ciclo, hoje)
+        cobertura = cobertura_nos_ciclos([ciclo], hoje, {ciclo.pk: visao})[ciclo.pk]
         ultimos = Atualizacao.objects.recentes_do_plano(plano).filter(ciclo=ciclo)
         data = visao.data
     else:
         ciclo = ciclos[0] if ciclos else None
         geral, objetivos = resumo_do_plano(plano, hoje)
+        cobertura = cobertura_do_ciclo(ciclo) if ciclo else None
         ultimos = Atualizacao.objects.recentes_do_plano(plano)
         data = hoje
     ultimos = list(ultimos[:ULTIMOS_RELATOS])
@@ -87,7 +95,7 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         "ciclos": ciclos,
         "visao": visao,
         "ciclo_aberto": ciclo is not None and ciclo.esta_aberto(hoje),
-        "cobertura": cobertura_do_ciclo(ciclo) if ciclo else None,
+        "cobertura": cobertura,
         "ultimos_relatos": ultimos,
         "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
         "hoje": data,

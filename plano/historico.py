@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import Min
 from django.utils import timezone
 
 from .models import Acao, Atividade, Objetivo, Plano, Vinculo
@@ -314,3 +315,53 @@ def prazo_original(atividade: Atividade) -> date | None:
     """The activity's first non-empty deadline (one query)."""
     hoje = timezone.localdate()
     return prazos_em_vigor(0, hoje, {atividade.pk: atividade.prazo})[atividade.pk].original
+
+
+def vinculos_nas_datas(plano_id: int, datas: list[date]) -> dict[date, dict[tuple[int, int], str]]:
+    """The plan's links (activity id, institution id) -> papel in force at the
+    end of each of `datas`, from the links' history (three queries, whatever
+    the number of dates: the links' history, the activities' creation, the
+    current links).
+
+    As with the original deadline, a link created with its activity (the
+    plan's load, the import of a new item: within VINCULO_JUNTO_DA_ATIVIDADE)
+    holds from the start; one added later holds from the day it was added,
+    and a removed one until the day it was removed. A current link that
+    history does not record holds on every date."""
+    criada_em = dict(
+        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
+        .values("id")
+        .annotate(primeira=Min("history_date"))
+        .values_list("id", "primeira")
+    )
+    registros = defaultdict(list)
+    for pk, atividade, instituicao, papel, quando, tipo in (
+        Vinculo.history.filter(atividade__acao__objetivo__plano_id=plano_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list(
+            "id", "atividade_id", "instituicao_id", "papel", "history_date", "history_type"
+        )
+        .iterator()
+    ):
+        inicio = criada_em.get(atividade)
+        # Created with its activity, or older than its history: from the start.
+        junto = (
+            tipo == "+" and (inicio is None or quando - inicio <= VINCULO_JUNTO_DA_ATIVIDADE)
+        ) or (tipo != "+" and not registros[pk])
+        registros[pk].append(
+            (date.min if junto else _dia(quando), atividade, instituicao, papel, tipo)
+        )
+    resultado = {data: {} for data in datas}
+    for pk, atividade, instituicao, papel in Vinculo.objects.filter(
+        atividade__acao__objetivo__plano_id=plano_id
+    ).values_list("pk", "atividade_id", "instituicao_id", "papel"):
+        if pk not in registros:
+            for data in datas:
+                resultado[data][(atividade, instituicao)] = papel
+    for historia in registros.values():
+        for data in datas:
+            ate_a_data = [r for r in historia if r[0] <= data]
+            if ate_a_data and ate_a_data[-1][4] != "-":
+                _, atividade, instituicao, papel, _ = ate_a_data[-1]
+                resultado[data][(atividade, instituicao)] = papel
+    return resultado

@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitoramento.ciclos import plano_no_ciclo
+from monitoramento.ciclos import cobertura_nos_ciclos, plano_no_ciclo
 from monitoramento.demo import carregar_demo
+from monitoramento.indicadores import cobertura_do_ciclo
 from monitoramento.models import Ciclo
-from plano.historico import prazos_em_vigor
+from parceiros.models import Instituicao
+from plano.historico import prazos_em_vigor, vinculos_nas_datas
 from plano.indicadores import ATRASADA, Situacao
-from plano.models import Atividade
+from plano.models import Atividade, Vinculo
 from tests import factories
 
 from .test_painel import bloco, linhas_de_situacao, pct
@@ -96,9 +98,10 @@ def test_painel_de_um_ciclo_custa_as_mesmas_consultas_em_qualquer_tamanho(client
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/?ciclo={codigo}").status_code == 200
     # version; cycles; objectives; activities; reports up to the cycle;
-    # deadlines' history; coverage x2; the cycle's latest reports; how many
-    # deadlines changed.
-    assert len(ctx.captured_queries) == 10
+    # deadlines' history; coverage at the close (links' history, activities'
+    # creation, current links, the cycle's published reports, institutions);
+    # the cycle's latest reports; how many deadlines changed.
+    assert len(ctx.captured_queries) == 13
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"/?ciclo={codigo}")
     assert len(ctx.captured_queries) == 1
@@ -198,3 +201,63 @@ def test_painel_diz_quantas_atividades_sem_relato_contam_como_zero(client, demo)
     assert f"{sem_relato} atividades sem relato publicado contam como 0&nbsp;%" in bloco(
         html, "execucao-geral"
     )
+
+
+def _criada_em(atividade, quando):
+    """Date the activity's creation (its first history record) at `quando`."""
+    atividade.history.filter(history_type="+").update(
+        history_date=timezone.make_aware(
+            timezone.datetime.combine(quando, timezone.datetime.min.time())
+        )
+    )
+
+
+def test_cobertura_de_um_ciclo_anterior_usa_os_vinculos_do_fechamento(client, demo):
+    primeiro, _, aberto = ciclos_da_demo(demo)
+    dpu = Instituicao.objects.get(sigla="DPU")
+    nova = Atividade.objects.get(codigo="3.1.1")
+    assert not nova.vinculos.exists()
+    _criada_em(nova, primeiro.inicio)
+    antes = cobertura_nos_ciclos([primeiro])[primeiro.pk]
+    # Linked today, long after the first cycle closed: expected from now on only.
+    factories.vincular(atividade=nova, instituicao=dpu)
+    depois = cobertura_nos_ciclos([primeiro, aberto])
+    assert depois[primeiro.pk].esperadas == antes.esperadas
+    assert depois[primeiro.pk].da_instituicao(dpu.pk) == antes.da_instituicao(dpu.pk)
+    assert depois[aberto.pk].esperadas == cobertura_do_ciclo(aberto).esperadas
+    html = client.get(f"/?ciclo={primeiro.codigo}").content.decode()
+    assert f"de {antes.esperadas} atividades esperadas" in html.replace("\n", " ")
+    # A link removed today was still expected at the first cycle's close.
+    vinculo = Vinculo.objects.filter(instituicao__sigla="PF").first()
+    vinculo.delete()
+    removido = cobertura_nos_ciclos([primeiro, aberto])
+    assert removido[primeiro.pk].esperadas == antes.esperadas
+    assert removido[aberto.pk].da_instituicao(vinculo.instituicao_id) == cobertura_do_ciclo(
+        aberto
+    ).da_instituicao(vinculo.instituicao_id)
+
+
+def test_cobertura_do_ciclo_aberto_no_fechamento_e_a_mesma_regra_que_a_atual(demo):
+    for ciclo in ciclos_da_demo(demo):
+        atual = cobertura_do_ciclo(ciclo)
+        no_fechamento = cobertura_nos_ciclos([ciclo])[ciclo.pk]
+        if ciclo.esta_aberto():
+            assert no_fechamento == atual
+        # Closed cycles: the demo's links hold from the start, situations as at the close.
+        assert {c.instituicao.sigla for c in no_fechamento.por_instituicao} <= {
+            c.instituicao.sigla for c in atual.por_instituicao
+        }
+
+
+def test_vinculos_nas_datas_seguem_o_historico(plano):
+    dpu = Instituicao.objects.get(sigla="DPU")
+    atividade = Atividade.objects.exclude(vinculos__instituicao=dpu).order_by("pk").first()
+    _criada_em(atividade, date(2024, 1, 1))
+    originais = set(vinculos_nas_datas(plano.pk, [date(2024, 6, 1)])[date(2024, 6, 1)])
+    factories.vincular(atividade=atividade, instituicao=dpu)
+    hoje = timezone.localdate()
+    ontem = hoje - timedelta(days=1)
+    datas = vinculos_nas_datas(plano.pk, [ontem, hoje])
+    assert (atividade.pk, dpu.pk) not in datas[ontem]
+    assert datas[hoje][(atividade.pk, dpu.pk)] == "parceira"
+    assert set(datas[ontem]) == originais
