@@ -30,7 +30,7 @@ from plano.models import Atividade
 
 from . import services
 from .forms import EvidenciaFormSet, RelatoForm
-from .models import Atualizacao, Ciclo, Evidencia
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia
 
 logger = logging.getLogger("paecm.evidencias")
 Estado = Atualizacao.Estado
@@ -195,7 +195,11 @@ def relatar(request, codigo: str):
     rascunho = atual or Atualizacao(
         atividade=atividade, instituicao=instituicao, ciclo=ciclo, situacao="", percentual=None
     )
-    if request.method == "POST":
+    if request.method == "POST" and "adicionar_evidencia" in request.POST:
+        # One more blank evidence form, everything typed kept: nothing saved
+        # or checked, so no error is shown for what is still being written.
+        form, evidencias = _relato_digitado(request, rascunho)
+    elif request.method == "POST":
         evidencias = EvidenciaFormSet(
             request.POST, request.FILES, instance=rascunho, prefix="evidencias"
         )
@@ -289,6 +293,45 @@ def confirmar_envio(request, codigo: str):
         {"atividade": atividade, "ciclo": ciclo, "atual": atual, "erro": erro},
         status=409 if erro else 200,
     )
+
+
+def _digitado(form, dados) -> None:
+    """Show what was typed in `form` (unbound: it shows no error) as its
+    initial values, read from the POST data as its widgets would read them."""
+    for nome, campo in form.fields.items():
+        if campo.widget.value_omitted_from_data(dados, {}, form.add_prefix(nome)):
+            continue
+        form.initial[nome] = campo.widget.value_from_datadict(dados, {}, form.add_prefix(nome))
+
+
+def _relato_digitado(request, rascunho):
+    """The report form and its evidence forms as typed, unbound, with one
+    more blank evidence form (up to the cap). A file picked in the browser
+    cannot be put back in its field: the page says so."""
+    dados = request.POST
+    gestao = EvidenciaFormSet(dados, instance=rascunho, prefix="evidencias").management_form
+    digitadas = gestao.cleaned_data["TOTAL_FORMS"] if gestao.is_valid() else 0
+    evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
+    evidencias.extra = max(digitadas - evidencias.initial_form_count(), 0) + 1
+    for ev in evidencias.forms:
+        _digitado(ev, dados)
+    if evidencias.total_form_count() > digitadas:
+        evidencias.forms[-1].fields["titulo"].widget.attrs["autofocus"] = True
+    else:
+        messages.warning(
+            request,
+            f"Um relato pode ter no máximo {EVIDENCIAS_POR_RELATO} evidências: "
+            "não há espaço para mais uma.",
+        )
+    if request.FILES:
+        messages.warning(
+            request,
+            "O arquivo escolhido não foi guardado ao acrescentar o espaço: "
+            "escolha-o de novo antes de gravar.",
+        )
+    form = RelatoForm(instance=rascunho, evidencias=evidencias)
+    _digitado(form, dados)
+    return form, evidencias
 
 
 # The fields a new report copies from the institution's last published one.
