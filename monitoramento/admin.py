@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from comum.admin import HistoricoAdmin, SomenteLeitura
 
 from . import services
+from .fila import FiltroDaFila
 from .forms import CorrecaoForm, DevolucaoForm
 from .models import Atualizacao, Ciclo, Evidencia, Lembrete
 
@@ -45,7 +46,7 @@ def campos_comparados(atual: Atualizacao, anterior: Atualizacao | None) -> list[
     institution: each field with its value then and now."""
 
     def evidencias(relato):
-        return "\n".join(f"{e.titulo} ({e.href})" for e in relato.evidencias.all())
+        return [(e.titulo, e.href) for e in relato.evidencias.all()]
 
     campos = [
         ("Situação", lambda r: r.get_situacao_display()),
@@ -57,8 +58,16 @@ def campos_comparados(atual: Atualizacao, anterior: Atualizacao | None) -> list[
     linhas = []
     for rotulo, valor in campos:
         agora = valor(atual)
-        antes = valor(anterior) if anterior else ""
-        linhas.append({"rotulo": rotulo, "antes": antes, "agora": agora, "mudou": antes != agora})
+        antes = valor(anterior) if anterior else type(agora)()
+        linhas.append(
+            {
+                "rotulo": rotulo,
+                "antes": antes,
+                "agora": agora,
+                "mudou": antes != agora,
+                "links": isinstance(agora, list),
+            }
+        )
     return linhas
 
 
@@ -119,7 +128,8 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
 
     def fila(self, request):
         """Sent reports, oldest first, each with what changed since the last
-        published one; several may be published at once."""
+        published one, filtered by institution, objective, cycle and age;
+        several may be published at once, after a confirmation."""
         if not request.user.e_validador:
             return _sem_permissao(request)
         if request.method == "POST":
@@ -134,6 +144,17 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
             )
             if not selecionados:
                 messages.warning(request, "Selecione pelo menos um relato para publicar.")
+            elif request.POST.get("confirmado") != "1":
+                return TemplateResponse(
+                    request,
+                    "admin/monitoramento/atualizacao/confirmar.html",
+                    {
+                        **self._contexto(request, "Confirmar a publicação"),
+                        "acao": "publicar",
+                        "relatos": selecionados,
+                        "voltar": reverse("admin:monitoramento_atualizacao_fila"),
+                    },
+                )
             else:
                 try:
                     services.publicar_relatos(atualizacoes=selecionados, validador=request.user)
@@ -142,7 +163,9 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
                 else:
                     messages.success(request, f"Relatos publicados: {len(selecionados)}.")
             return redirect("admin:monitoramento_atualizacao_fila")
-        relatos = list(Atualizacao.objects.na_fila())
+        fila = Atualizacao.objects.na_fila()
+        filtro = FiltroDaFila(request.GET or None, fila)
+        relatos = list(filtro.filtrar(fila))
         anteriores = ultimas_publicadas(relatos)
         itens = [
             {
@@ -157,7 +180,7 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
         return TemplateResponse(
             request,
             "admin/monitoramento/atualizacao/fila.html",
-            {**self._contexto(request, "Fila de validação"), "itens": itens},
+            {**self._contexto(request, "Fila de validação"), "itens": itens, "filtro": filtro},
         )
 
     def validar(self, request, pk: int):
@@ -169,8 +192,13 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
         if request.method == "POST":
             acao = request.POST.get("acao")
             try:
+                confirmado = request.POST.get("confirmado") == "1"
                 if acao == "devolver":
                     form = DevolucaoForm(request.POST)
+                    if form.is_valid() and not confirmado:
+                        return self._confirmar(
+                            request, relato, acao, form.cleaned_data["comentario"]
+                        )
                     if form.is_valid():
                         services.devolver_relato(
                             atualizacao=relato,
@@ -179,6 +207,8 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
                         )
                         messages.success(request, f"Relato {relato} devolvido à instituição.")
                         return redirect("admin:monitoramento_atualizacao_fila")
+                elif acao == "publicar" and not confirmado:
+                    return self._confirmar(request, relato, acao)
                 elif acao == "publicar":
                     services.publicar_relato(atualizacao=relato, validador=request.user)
                     messages.success(request, f"Relato {relato} publicado.")
@@ -209,6 +239,21 @@ class AtualizacaoAdmin(SomenteLeitura, HistoricoAdmin):
                 "campos_da_devolvida": campos_comparados(relato, devolvida) if devolvida else [],
                 "proprio": relato.autor_id == request.user.pk,
                 "form": form,
+            },
+        )
+
+    def _confirmar(self, request, relato, acao: str, comentario: str = ""):
+        """The step before publishing or returning one report: what will happen, and to what."""
+        titulo = "Confirmar a publicação" if acao == "publicar" else "Confirmar a devolução"
+        return TemplateResponse(
+            request,
+            "admin/monitoramento/atualizacao/confirmar.html",
+            {
+                **self._contexto(request, titulo),
+                "acao": acao,
+                "relatos": [relato],
+                "comentario": comentario,
+                "voltar": reverse("admin:monitoramento_atualizacao_validar", args=[relato.pk]),
             },
         )
 

@@ -217,7 +217,7 @@ class Atualizacao(MensagensDasRestricoes, models.Model):
 
     atividade = models.ForeignKey(Atividade, on_delete=models.PROTECT, related_name="atualizacoes")
     instituicao = models.ForeignKey(
-        Instituicao, on_delete=models.PROTECT, related_name="atualizacoes"
+        Instituicao, models.PROTECT, related_name="atualizacoes", verbose_name="instituição"
     )
     ciclo = models.ForeignKey(Ciclo, on_delete=models.PROTECT, related_name="atualizacoes")
     versao = models.PositiveSmallIntegerField("versão", default=1)
@@ -375,7 +375,7 @@ class Evidencia(MensagensDasRestricoes, models.Model):
     Tipo = TipoEvidencia
 
     atualizacao = models.ForeignKey(
-        Atualizacao, on_delete=models.CASCADE, related_name="evidencias"
+        Atualizacao, models.CASCADE, related_name="evidencias", verbose_name="atualização"
     )
     titulo = models.CharField("título", max_length=300)
     tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices, default=Tipo.DOCUMENTO)
@@ -436,7 +436,9 @@ class Lembrete(MensagensDasRestricoes, models.Model):
     Etapa = EtapaLembrete
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.PROTECT, related_name="lembretes")
-    instituicao = models.ForeignKey(Instituicao, on_delete=models.PROTECT, related_name="lembretes")
+    instituicao = models.ForeignKey(
+        Instituicao, models.PROTECT, related_name="lembretes", verbose_name="instituição"
+    )
     etapa = models.CharField("etapa", max_length=20, choices=Etapa.choices)
     enviado_em = models.DateTimeField("enviado em", default=timezone.now)
     destinatarios = models.TextField("destinatários", help_text="Um endereço por linha.")

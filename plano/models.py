@@ -223,7 +223,9 @@ class Atividade(ItemDoPlano):
     situacao, percentual and atualizado_em mirror the latest published report;
     only monitoramento.services writes them."""
 
-    acao = models.ForeignKey(Acao, on_delete=models.PROTECT, related_name="atividades")
+    acao = models.ForeignKey(
+        Acao, models.PROTECT, related_name="atividades", verbose_name="ação prioritária"
+    )
     prazo = models.DateField("prazo", null=True, blank=True)
     peso = models.DecimalField(
         "peso nos agregados",
@@ -247,7 +249,11 @@ class Atividade(ItemDoPlano):
     percentual = models.PositiveSmallIntegerField("% executado", null=True, editable=False)
     atualizado_em = models.DateTimeField("última atualização publicada", null=True, editable=False)
     instituicoes = models.ManyToManyField(
-        Instituicao, through="Vinculo", related_name="atividades", blank=True
+        Instituicao,
+        through="Vinculo",
+        related_name="atividades",
+        blank=True,
+        verbose_name="instituições",
     )
     history = historico()
     objects = AtividadeQuerySet.as_manager()
@@ -286,7 +292,9 @@ class Vinculo(models.Model):
         PARCEIRA = "parceira", "Parceira"
 
     atividade = models.ForeignKey(Atividade, on_delete=models.CASCADE, related_name="vinculos")
-    instituicao = models.ForeignKey(Instituicao, on_delete=models.PROTECT, related_name="vinculos")
+    instituicao = models.ForeignKey(
+        Instituicao, models.PROTECT, related_name="vinculos", verbose_name="instituição"
+    )
     papel = models.CharField("papel", max_length=12, choices=Papel.choices, default=Papel.PARCEIRA)
     history = historico()
 
@@ -311,7 +319,10 @@ class ImportacaoDoPlano(models.Model):
 
     plano = models.ForeignKey(Plano, on_delete=models.PROTECT, related_name="importacoes")
     usuario = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="importacoes_do_plano"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="importacoes_do_plano",
+        verbose_name="usuário",
     )
     criado_em = models.DateTimeField("importado em", auto_now_add=True)
     arquivo = models.CharField("nome do arquivo", max_length=255)

@@ -1,20 +1,24 @@
 """Issue 14, point 11: the admin speaks pt-BR. A staff member crawls every
 admin page (index, each model's list, add form, change form and history, the
 validation queue, the semestral report form, import and export) and no page
-shows an English word of a known list.
+shows an English word of a known list, an unaccented slip or a wrong gender.
 
-Logs in with force_login until the MFA test helper lands on main."""
+Staff log in as they would: the login form, then the code of their
+authenticator app (parceiros/mfa.py), with a plain Client."""
 
 import contextlib
 import re
 
 import pytest
 from django.contrib import admin
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from monitoramento.models import Atualizacao
 from plano.models import Atividade
 from tests import factories
+from tests.factories import SENHA
+from tests.mfa import codigo
 
 # English Django/library strings staff used to see, and unaccented slips.
 PROIBIDAS = [
@@ -31,10 +35,13 @@ PROIBIDAS = [
     "Note: You are",
     ">None<",
 ]
-# Still to fix (need model verbose_name migrations, left for after the
-# pending monitoramento migration lands): "Acao", "Instituicao",
-# "Por instituicao" from the fields atividade.acao, atualizacao.instituicao
-# and vinculo.instituicao; the admin's "O atividade … foi alterado".
+# Field names shown as such (no verbose_name), and Django's "O {name} … foi
+# alterado" of feminine nouns.
+PROIBIDAS_PALAVRAS = re.compile(
+    r"\b(Acao|acao|Instituicao|instituicao|Instituicoes|instituicoes|Usuario|usuario|"
+    r"Atualizacao|atualizacao|Evidencia|evidencia)\b|\bO (atividade|ação|instituição|"
+    r"evidência|atualização)\b"
+)
 
 
 def _texto_visivel(html: str) -> str:
@@ -76,9 +83,19 @@ def _paginas() -> list[str]:
     return urls
 
 
-def test_admin_inteiro_em_portugues(client, cenario, django_user_model):
-    chefe = django_user_model.objects.create_superuser("chefe.cgetp", "chefe@mj.gov.br", "x")
-    client.force_login(chefe)
+def _entrar_com_segundo_fator(usuario) -> Client:
+    cliente = Client()
+    cliente.post("/portal/entrar/", {"username": usuario.username, "password": SENHA})
+    resposta = cliente.post(
+        "/portal/mfa/verificar/", {"codigo": codigo(usuario), "next": "/admin/"}
+    )
+    assert resposta["Location"] == "/admin/"
+    return cliente
+
+
+def test_admin_inteiro_em_portugues(cenario):
+    chefe = factories.criar_usuario(username="chefe.cgetp", is_staff=True, is_superuser=True)
+    client = _entrar_com_segundo_fator(chefe)
     achados = []
     paginas = _paginas()
     assert len(paginas) > 30
@@ -89,4 +106,20 @@ def test_admin_inteiro_em_portugues(client, cenario, django_user_model):
         for palavra in PROIBIDAS:
             if palavra in texto:
                 achados.append((url, palavra))
+        achados += [(url, m[0]) for m in PROIBIDAS_PALAVRAS.finditer(texto)]
     assert achados == [], "\n".join(f"{u}: {p}" for u, p in achados)
+
+
+def test_mensagem_de_alteracao_sem_erro_de_genero(client, pf, django_user_model):
+    """Django's own "O instituição parceira … foi alterado": the project's
+    catalogue words it without gender."""
+    chefe = django_user_model.objects.create_superuser("chefe.cgetp", "chefe@mj.gov.br", "x")
+    client.force_login(chefe)
+    url = reverse("admin:parceiros_instituicao_change", args=[pf.pk])
+    resposta = client.post(
+        url,
+        {"sigla": pf.sigla, "slug": pf.slug, "nome": "Polícia Federal (PF)", "tipo": pf.tipo},
+        follow=True,
+    )
+    texto = re.sub(r"<[^>]+>", "", " ".join(str(m) for m in resposta.context["messages"]))
+    assert texto == f"Registro de instituição parceira “{pf.sigla}” alterado com sucesso."

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from monitoramento.models import Atualizacao
 from parceiros.models import Usuario
@@ -116,6 +117,8 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     assert "Curso para 30 agentes em Foz." in validador.content()
     validador.get_by_label("Comentário para a instituição").fill("Informe as datas do curso.")
     validador.get_by_role("button", name="Devolver com o comentário").click()
+    assert "Informe as datas do curso." in validador.content()
+    validador.get_by_role("button", name="Confirmar a devolução").click()
     validador.wait_for_url(re.compile(r".*/fila/$"))
     assert "Nenhum relato aguarda validação." in validador.content()
 
@@ -140,6 +143,10 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     validador.reload()
     validador.get_by_label(re.compile("Atividade 2.1.1")).check()
     validador.get_by_role("button", name="Publicar os selecionados").click()
+    assert (
+        "Estes" not in validador.content() and "Este relato ficará público" in validador.content()
+    )
+    validador.get_by_role("button", name="Confirmar a publicação").click()
     assert "Relatos publicados: 1." in validador.content()
     relato = Atualizacao.objects.publicadas().get()
     assert relato.versao == 2
@@ -243,6 +250,6 @@ def test_paginas_do_portal_sem_violacoes_e_sem_rolagem_lateral(
     page.goto(f"{url}/portal/atividades/2.1.1/relatar/")
     page.get_by_label("O que foi feito no período").fill("")
     page.get_by_role("button", name="Gravar rascunho").click()
-    assert page.title().startswith("Erro: ")
+    expect(page).to_have_title(re.compile(r"^Erro: "))
     sem_violacoes(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= largura

@@ -71,7 +71,8 @@ def test_publicar_com_o_correio_fora_grava_e_a_mensagem_sai_depois(
     funcionando = settings.MAILERS
     settings.MAILERS = FORA
     resposta = client.post(
-        f"/admin/monitoramento/atualizacao/{relato.pk}/validar/", {"acao": "publicar"}
+        f"/admin/monitoramento/atualizacao/{relato.pk}/validar/",
+        {"acao": "publicar", "confirmado": "1"},
     )
     assert resposta.status_code == 302
     relato.refresh_from_db()

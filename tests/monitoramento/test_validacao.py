@@ -1,6 +1,8 @@
 """The validation queue in the admin: oldest first, the difference from the
 last published report, publish, return with a comment, publish several."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -85,7 +87,8 @@ def test_publicar_torna_publico_atualiza_a_atividade_e_avisa_a_instituicao(
     relato = enviadas["1.1.1"]
     with django_capture_on_commit_callbacks(execute=True):
         resposta = cliente_validador.post(
-            f"/admin/monitoramento/atualizacao/{relato.pk}/validar/", {"acao": "publicar"}
+            f"/admin/monitoramento/atualizacao/{relato.pk}/validar/",
+            {"acao": "publicar", "confirmado": "1"},
         )
     assert resposta.status_code == 302
     relato.refresh_from_db()
@@ -117,7 +120,7 @@ def test_devolver_com_comentario_avisa_a_instituicao(
     with django_capture_on_commit_callbacks(execute=True):
         cliente_validador.post(
             f"/admin/monitoramento/atualizacao/{relato.pk}/validar/",
-            {"acao": "devolver", "comentario": "Falta a lista de presença."},
+            {"acao": "devolver", "comentario": "Falta a lista de presença.", "confirmado": "1"},
         )
     relato.refresh_from_db()
     assert (relato.estado, relato.comentario_validacao) == (
@@ -131,7 +134,7 @@ def test_devolver_com_comentario_avisa_a_instituicao(
 
 def test_publicar_varios_de_uma_vez(cliente_validador, enviadas):
     ids = [enviadas["1.1.1"].pk, enviadas["1.1.2"].pk]
-    resposta = cliente_validador.post(FILA, {"selecionados": ids})
+    resposta = cliente_validador.post(FILA, {"selecionados": ids, "confirmado": "1"})
     assert resposta.status_code == 302
     assert set(Atualizacao.objects.publicadas().values_list("pk", flat=True)) == set(ids)
     assert Atualizacao.objects.get(pk=enviadas["1.2.1"].pk).estado == Estado.ENVIADA
@@ -148,8 +151,11 @@ def test_ninguem_valida_o_proprio_relato(client, enviadas, validador, pf, ciclo)
     )
     client.force_login(validador)
     assert "não pode validá-lo" in client.get(FILA).content.decode()
-    client.post(f"/admin/monitoramento/atualizacao/{relato.pk}/validar/", {"acao": "publicar"})
-    client.post(FILA, {"selecionados": [relato.pk, enviadas["1.1.1"].pk]})
+    client.post(
+        f"/admin/monitoramento/atualizacao/{relato.pk}/validar/",
+        {"acao": "publicar", "confirmado": "1"},
+    )
+    client.post(FILA, {"selecionados": [relato.pk, enviadas["1.1.1"].pk], "confirmado": "1"})
     relato.refresh_from_db()
     assert relato.estado == Estado.ENVIADA
     # All or nothing: the other selected report was not published either.
@@ -160,8 +166,11 @@ def test_equipe_sem_permissao_de_validador_nao_valida(client, equipe, enviadas):
     client.force_login(equipe)
     relato = enviadas["1.1.1"]
     assert client.get(FILA).status_code == 302
-    client.post(f"/admin/monitoramento/atualizacao/{relato.pk}/validar/", {"acao": "publicar"})
-    client.post(FILA, {"selecionados": [relato.pk]})
+    client.post(
+        f"/admin/monitoramento/atualizacao/{relato.pk}/validar/",
+        {"acao": "publicar", "confirmado": "1"},
+    )
+    client.post(FILA, {"selecionados": [relato.pk], "confirmado": "1"})
     relato.refresh_from_db()
     assert relato.estado == Estado.ENVIADA
 
@@ -220,9 +229,15 @@ def test_fila_custa_o_mesmo_numero_de_consultas_com_mais_relatos(
             factories.criar_evidencia(atualizacao=relato)
     assert Atualizacao.objects.filter(estado=Estado.ENVIADA).count() == 3 * fator
     # 1. session; 2. user; 3. user's own permissions; 4. group permissions;
-    # 5. the queue with activity, institution, cycle and author; 6. its
-    # evidence; 7. the last published reports with their cycle; 8. their evidence.
-    assert _consultas(cliente_validador, FILA) == 8 + CONSULTA_DO_SEGUNDO_FATOR
+    # 5-7. the filters' institutions, objectives and cycles; 8. the queue with
+    # activity, institution, cycle and author; 9. its evidence; 10. the last
+    # published reports with their cycle; 11. their evidence; 12. the demo
+    # banner's check (cached for a minute outside tests).
+    assert _consultas(cliente_validador, FILA) == 12 + CONSULTA_DO_SEGUNDO_FATOR
+    # Filtered, the same, less the banner's check, now cached.
+    objetivo = Atividade.objects.get(codigo="1.1.1").acao.objetivo_id
+    filtrada = f"{FILA}?instituicao=pf&objetivo={objetivo}&ciclo={ciclo.codigo}"
+    assert _consultas(cliente_validador, filtrada) == 11 + CONSULTA_DO_SEGUNDO_FATOR
 
 
 @pytest.fixture
@@ -281,7 +296,10 @@ def test_correcao_da_equipe_vira_nova_versao_e_passa_pela_fila(
     # Another person publishes it; then it is the activity's current situation.
     client.force_login(validador)
     assert "Erro de digitação no %." in client.get(FILA).content.decode()
-    client.post(f"/admin/monitoramento/atualizacao/{correcao.pk}/validar/", {"acao": "publicar"})
+    client.post(
+        f"/admin/monitoramento/atualizacao/{correcao.pk}/validar/",
+        {"acao": "publicar", "confirmado": "1"},
+    )
     atividade = Atividade.objects.get(pk=original.atividade_id)
     assert atividade.percentual == 35
 
@@ -297,16 +315,17 @@ def test_parceiro_nao_corrige_pelo_admin(client, parceiro_pf, publicada_em_ciclo
 @pytest.mark.parametrize(
     ("url", "esperadas"),
     [
-        # session, user, own and group permissions, count, total count, the
-        # page of rows with their related rows, the cycles and institutions
-        # of the filters.
-        ("/admin/monitoramento/atualizacao/", 9),
-        # session, user, own and group permissions, count, total count, rows, plans filter.
-        ("/admin/monitoramento/ciclo/", 8),
-        # session, user, own and group permissions, count, total count, rows.
-        ("/admin/monitoramento/evidencia/", 7),
-        # session, user, own and group permissions, count, total count, rows, cycles filter.
-        ("/admin/monitoramento/lembrete/", 8),
+        # Each: session, user, own and group permissions, the demo banner's
+        # check (cached for a minute outside tests), count, total count, then:
+        # the page of rows with their related rows, the cycles and
+        # institutions of the filters.
+        ("/admin/monitoramento/atualizacao/", 10),
+        # rows, plans filter.
+        ("/admin/monitoramento/ciclo/", 9),
+        # rows.
+        ("/admin/monitoramento/evidencia/", 8),
+        # rows, cycles filter.
+        ("/admin/monitoramento/lembrete/", 9),
     ],
 )
 def test_listas_do_admin_custam_o_mesmo_numero_de_consultas(
@@ -389,3 +408,99 @@ def test_primeiro_envio_nao_mostra_devolucao(cliente_validador, enviadas):
         f"/admin/monitoramento/atualizacao/{relato.pk}/validar/"
     ).content.decode()
     assert "Reenvio após devolução" not in html
+
+
+def _atividades_na_fila(html: str) -> list[str]:
+    return re.findall(r"Atividade (\d+\.\d+\.\d+) ·", html)
+
+
+def test_fila_filtra_por_instituicao_objetivo_ciclo_e_idade(cliente_validador, enviadas, plano):
+    assert _atividades_na_fila(cliente_validador.get(FILA).content.decode()) == [
+        "1.1.2",
+        "1.1.1",
+        "1.2.1",
+    ]
+    html = cliente_validador.get(FILA, {"instituicao": "pf"}).content.decode()
+    assert _atividades_na_fila(html) == ["1.1.1", "1.2.1"]
+    assert "Relatos com estes filtros: 2." in html
+    objetivo = Atividade.objects.get(codigo="1.2.1").acao.objetivo_id
+    html = cliente_validador.get(FILA, {"objetivo": objetivo, "instituicao": "pf"}).content.decode()
+    assert _atividades_na_fila(html) == ["1.1.1", "1.2.1"]  # both in objective 1
+    outro = factories.criar_ciclo(plano=plano, codigo="2025.2")
+    Atualizacao.objects.filter(pk=enviadas["1.2.1"].pk).update(ciclo=outro)
+    html = cliente_validador.get(FILA, {"ciclo": "2025.2"}).content.decode()
+    assert _atividades_na_fila(html) == ["1.2.1"]
+    Atualizacao.objects.filter(pk=enviadas["1.1.2"].pk).update(
+        enviado_em=timezone.now() - timezone.timedelta(days=20)
+    )
+    html = cliente_validador.get(FILA, {"idade": "15"}).content.decode()
+    assert _atividades_na_fila(html) == ["1.1.2"]
+    assert (
+        "Nenhum relato com estes filtros."
+        in cliente_validador.get(FILA, {"idade": "30"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "hostil",
+    [{"instituicao": "<script>"}, {"objetivo": "1 OR 1=1"}, {"ciclo": "9" * 40}, {"idade": "-1"}],
+)
+def test_filtro_hostil_e_ignorado_com_aviso(cliente_validador, enviadas, hostil):
+    resposta = cliente_validador.get(FILA, hostil)
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert "foi ignorado" in html
+    assert len(_atividades_na_fila(html)) == 3
+
+
+def test_publicar_da_fila_pede_confirmacao(cliente_validador, enviadas):
+    ids = [enviadas["1.1.1"].pk, enviadas["1.1.2"].pk]
+    resposta = cliente_validador.post(FILA, {"selecionados": ids})
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert "Estes 2 relatos ficarão públicos" in html
+    assert "Confirmar a publicação" in html and "1.1.1" in html and "1.1.2" in html
+    assert not Atualizacao.objects.publicadas().exists()
+    cliente_validador.post(FILA, {"selecionados": ids, "confirmado": "1"})
+    assert set(Atualizacao.objects.publicadas().values_list("pk", flat=True)) == set(ids)
+
+
+def test_publicar_e_devolver_um_relato_pedem_confirmacao(cliente_validador, enviadas, mailoutbox):
+    relato = enviadas["1.1.1"]
+    url = f"/admin/monitoramento/atualizacao/{relato.pk}/validar/"
+    html = cliente_validador.post(url, {"acao": "publicar"}).content.decode()
+    assert "Este relato ficará público" in html and "Confirmar a publicação" in html
+    html = cliente_validador.post(
+        url, {"acao": "devolver", "comentario": "Falta a ata."}
+    ).content.decode()
+    assert "Confirmar a devolução" in html
+    assert '<input type="hidden" name="comentario" value="Falta a ata.">' in html
+    relato.refresh_from_db()
+    assert relato.estado == Estado.ENVIADA and mailoutbox == []
+    resposta = cliente_validador.post(
+        url, {"acao": "devolver", "comentario": "Falta a ata.", "confirmado": "1"}
+    )
+    assert resposta.status_code == 302
+    relato.refresh_from_db()
+    assert (relato.estado, relato.comentario_validacao) == (Estado.DEVOLVIDA, "Falta a ata.")
+
+
+def test_fila_mostra_as_evidencias_como_links(cliente_validador, enviadas):
+    evidencia = factories.criar_evidencia(
+        atualizacao=enviadas["1.1.1"], url="https://www.gov.br/ata", titulo="Ata da reunião"
+    )
+    html = cliente_validador.get(FILA).content.decode()
+    assert f'<a href="{evidencia.href}">Ata da reunião</a>' in html
+    assert "(https://www.gov.br/ata)" not in html
+
+
+def test_faixa_de_demonstracao_no_admin(cliente_validador, enviadas):
+    from django.core.cache import cache
+
+    from parceiros.demo import DEMO_CACHE_KEY
+
+    assert "Ambiente de demonstração" not in cliente_validador.get(FILA).content.decode()
+    factories.criar_usuario(username="demo.parceiro")
+    cache.delete(DEMO_CACHE_KEY)
+    for url in [FILA, "/admin/", "/admin/plano/atividade/"]:
+        assert "Ambiente de demonstração." in cliente_validador.get(url).content.decode()

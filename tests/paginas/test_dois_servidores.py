@@ -252,7 +252,7 @@ def test_evidencia_e_publicacao_entre_servidores(servidores):
     token = _csrf(validador, endereco)
     publicado = validador.post(
         endereco,
-        {"csrfmiddlewaretoken": token, "acao": "publicar"},
+        {"csrfmiddlewaretoken": token, "acao": "publicar", "confirmado": "1"},
         headers={"Referer": endereco},
         timeout=30,
         allow_redirects=False,
