@@ -8,23 +8,28 @@ from django.urls import reverse
 
 from comum.enderecos import absoluto
 
-from .conjuntos import ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, Conjunto
+from .conjuntos import ALTERACOES, ATIVIDADES, CICLOS, INSTITUICOES, RELATOS, SERIE, Conjunto
 from .formatos import json_de
+from .pacote import atividades_selecionadas
 from .parametros import (
     ESQUEMA_DO_ERRO,
     FILTROS_DE_RELATOS,
     PAGINACAO,
     POR_PAGINA,
+    Codigo,
     ParametrosInvalidos,
+    codigos_de_atividade,
+    codigos_de_objetivo,
     resposta_de_erro,
     validar,
 )
-from .selecao import erros_dos_filtros, filtro_de_atividades, parametros_de_atividades
+from .selecao import filtro_de_atividades, parametros_de_atividades
+from .serie import codigos_da_serie
 from .versao import plano_com_versao, responder
 
 # Keys of an activity record that the tree already shows on its parents.
 CHAVES_DOS_PAIS = ("plano", "objetivo_codigo", "objetivo_texto", "acao_codigo", "acao_texto")
-RECURSOS = ("plano", "atividades", "relatos", "instituicoes", "ciclos")
+RECURSOS = ("plano", "atividades", "relatos", "instituicoes", "ciclos", "serie", "alteracoes")
 
 
 def resposta_json(dados, status: int = 200) -> HttpResponse:
@@ -51,8 +56,9 @@ def condicional(view):
     return envolvida
 
 
-def paginado(request, plano, conjunto: Conjunto, consulta, erros=None) -> HttpResponse:
-    """One page of a data set: {total, pagina, paginas, anterior, proxima, resultados}."""
+def paginado(request, plano, conjunto: Conjunto, consulta, erros=None, marcar=None) -> HttpResponse:
+    """One page of a data set: {total, pagina, paginas, anterior, proxima,
+    resultados}; `marcar` prepares the page's records (a cycle's view)."""
     limpos, erros_da_pagina = validar(request.GET, PAGINACAO, plano)
     erros = {**(erros or {}), **erros_da_pagina}
     if erros:
@@ -75,7 +81,9 @@ def paginado(request, plano, conjunto: Conjunto, consulta, erros=None) -> HttpRe
             "paginas": paginador.num_pages,
             "anterior": endereco(pagina.previous_page_number()) if pagina.has_previous() else None,
             "proxima": endereco(pagina.next_page_number()) if pagina.has_next() else None,
-            "resultados": list(conjunto.dicionarios(pagina.object_list)),
+            "resultados": list(
+                conjunto.dicionarios(marcar(pagina.object_list) if marcar else pagina.object_list)
+            ),
         }
     )
 
@@ -122,9 +130,50 @@ def plano(request, plano):
 
 @condicional
 def atividades(request, plano):
-    """Activities, with the filters of /plano/; an invalid value is a 400."""
-    filtro = filtro_de_atividades(request.GET, ATIVIDADES.registros(plano))
-    return paginado(request, plano, ATIVIDADES, filtro.qs, erros_dos_filtros(filtro))
+    """Activities, with the filters of /plano/ and ?ciclo= (as at that
+    cycle's close, dados.serie); an invalid value is a 400."""
+    try:
+        consulta, visao = atividades_selecionadas(plano, request.GET)
+    except ParametrosInvalidos as erro:
+        return paginado(request, plano, ATIVIDADES, [], erro.erros)
+    return paginado(request, plano, ATIVIDADES, consulta, marcar=visao.marcar if visao else None)
+
+
+# The filters of /api/v1/serie/, each with the value it compares in a row.
+FILTROS_DA_SERIE = {
+    "ciclo": (
+        Codigo("ciclo", "Código do ciclo, como 2026.1.", codigos_da_serie),
+        lambda linha: linha.ciclo.codigo,
+    ),
+    "objetivo": (
+        Codigo("objetivo", "Código do objetivo, como 2.", codigos_de_objetivo),
+        lambda linha: linha.atividade["acao__objetivo__codigo"],
+    ),
+    "atividade": (
+        Codigo("atividade", "Código da atividade, como 2.3.1.", codigos_de_atividade),
+        lambda linha: linha.atividade["codigo"],
+    ),
+}
+
+
+@condicional
+def serie(request, plano):
+    """Each activity at the close of each cycle opened so far, filtered by
+    the FILTROS_DA_SERIE parameters."""
+    limpos, erros = validar(
+        request.GET, [parametro for parametro, _valor in FILTROS_DA_SERIE.values()], plano
+    )
+    linhas = [] if erros else SERIE.registros(plano)
+    for nome, valor in limpos.items():
+        de_linha = FILTROS_DA_SERIE[nome][1]
+        linhas = [linha for linha in linhas if de_linha(linha) == valor]
+    return paginado(request, plano, SERIE, linhas, erros)
+
+
+@condicional
+def alteracoes(request, plano):
+    """The change log of the plan (the "alteracoes" data set)."""
+    return paginado(request, plano, ALTERACOES, ALTERACOES.registros(plano))
 
 
 @condicional
@@ -238,8 +287,17 @@ def lista(titulo: str, esquema_do_item: str, parametros: list[dict], plano) -> d
     }
 
 
+CICLO_DAS_ATIVIDADES = (
+    "Código de um ciclo já aberto, como 2026.1: cada atividade como estava no fechamento do "
+    "ciclo (situação, %, atraso e prazo em vigor, avaliados no último dia do período do ciclo, "
+    "ou hoje se ele ainda está aberto), com as colunas ciclo e data_de_avaliacao; os filtros "
+    "situacao e prazo valem para essa visão. Um ciclo inexistente ou ainda não aberto é um 400."
+)
+
+
 def parametros_de_atividades_openapi(plano) -> list[dict]:
     filtro = filtro_de_atividades(None, ATIVIDADES.registros(plano))
+    parametros = [("ciclo", CICLO_DAS_ATIVIDADES, codigos_da_serie(plano))]
     return [
         parametro(
             nome,
@@ -248,7 +306,7 @@ def parametros_de_atividades_openapi(plano) -> list[dict]:
             if permitidos
             else {"type": "string", "minLength": 1},
         )
-        for nome, descricao, permitidos in parametros_de_atividades(filtro)
+        for nome, descricao, permitidos in [*parametros_de_atividades(filtro), *parametros]
     ]
 
 
@@ -309,6 +367,18 @@ def descricao_openapi(base: str, plano) -> dict:
                 ],
                 plano,
             ),
+            "/serie/": lista(
+                "Série histórica: cada atividade no fechamento de cada ciclo já aberto.",
+                "Serie",
+                [
+                    parametro(p.nome, p.descricao, p.esquema(plano))
+                    for p, _valor in FILTROS_DA_SERIE.values()
+                ],
+                plano,
+            ),
+            "/alteracoes/": lista(
+                "Alterações no plano depois da publicação, com o motivo.", "Alteracao", [], plano
+            ),
             "/instituicoes/": lista("Instituições parceiras.", "Instituicao", [], plano),
             "/ciclos/": lista("Ciclos de monitoramento.", "Ciclo", [], plano),
         },
@@ -343,6 +413,8 @@ def descricao_openapi(base: str, plano) -> dict:
                 "Relato": esquema(RELATOS),
                 "Instituicao": esquema(INSTITUICOES),
                 "Ciclo": esquema(CICLOS),
+                "Serie": esquema(SERIE),
+                "Alteracao": esquema(ALTERACOES),
                 "Plano": {
                     "type": "object",
                     "properties": {

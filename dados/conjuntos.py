@@ -23,8 +23,10 @@ from parceiros.demo import demo_carregada
 from parceiros.models import Instituicao
 from plano.historico import CAMPOS as CAMPOS_ALTERADOS
 from plano.historico import alteracoes_do_plano
-from plano.indicadores import ROTULOS, situacao_exibida
+from plano.indicadores import ATRASADA, ROTULOS, Situacao, situacao_exibida
 from plano.models import Atividade, Plano, Vinculo
+
+from .serie import LinhaDaSerie, NoCiclo, linhas_da_serie
 
 # Rows are read from the database in chunks of this size, never all at once.
 LOTE = 2000
@@ -101,8 +103,26 @@ def link_da_evidencia(url: str, pk: int) -> str:
     return url or absoluto(f"/evidencias/{pk}/")
 
 
+def no_ciclo(atividade: Atividade) -> NoCiclo | None:
+    """The activity at a cycle's close, when the rows are of ?ciclo= (dados.serie)."""
+    return getattr(atividade, "no_ciclo", None)
+
+
 def situacao_hoje(atividade: Atividade) -> str:
+    """The displayed situação: today's, or at the close of the cycle asked for."""
+    if visto := no_ciclo(atividade):
+        return visto.situacao.exibida
     return situacao_exibida(atividade.situacao, atividade.prazo, timezone.localdate())
+
+
+def no_ciclo_ou_hoje(nome: str) -> Callable[[Atividade], Any]:
+    """A field of the activity at the cycle's close (SituacaoNoCiclo), else today's."""
+
+    def valor(atividade: Atividade):
+        visto = no_ciclo(atividade)
+        return getattr(visto.situacao if visto else atividade, nome)
+
+    return valor
 
 
 def siglas_dos_parceiros(atividade: Atividade) -> str:
@@ -313,7 +333,14 @@ ATIVIDADES = Conjunto(
             lambda a: a.texto,
             OBRIGATORIO,
         ),
-        Coluna("prazo", "Prazo", "date", "Prazo da atividade, quando definido.", lambda a: a.prazo),
+        Coluna(
+            "prazo",
+            "Prazo",
+            "date",
+            "Prazo da atividade, quando definido (com ?ciclo=, o prazo em vigor na data de "
+            "avaliação do ciclo).",
+            no_ciclo_ou_hoje("prazo"),
+        ),
         Coluna(
             "prazo_original",
             "Prazo original",
@@ -335,7 +362,8 @@ ATIVIDADES = Conjunto(
             "situacao",
             "Código da situação",
             "string",
-            SITUACAO_DESCRICAO + ". \u201catrasada\u201d quando o prazo passou.",
+            SITUACAO_DESCRICAO + ". \u201catrasada\u201d quando o prazo passou "
+            "(na data de avaliação).",
             situacao_hoje,
             SITUACOES,
         ),
@@ -351,16 +379,44 @@ ATIVIDADES = Conjunto(
             "percentual",
             "% executado",
             "integer",
-            "Percentual executado (0 a 100) no último relato publicado; vazio sem relato.",
-            lambda a: a.percentual,
+            "Percentual executado (0 a 100) no último relato publicado (com ?ciclo=, no último "
+            "publicado para esse ciclo ou um anterior); vazio sem relato.",
+            no_ciclo_ou_hoje("percentual"),
             PERCENTUAL,
+        ),
+        Coluna(
+            "atrasada",
+            "Atrasada",
+            "boolean",
+            "Verdadeiro quando o prazo passou antes da data de avaliação sem que a atividade "
+            "fosse concluída, cancelada ou considerada não aplicável.",
+            lambda a: situacao_hoje(a) == ATRASADA,
+            OBRIGATORIO,
         ),
         Coluna(
             "atualizado_em",
             "Última atualização" + TITULO_FUSO,
             "datetime",
-            "Data e hora da publicação do último relato." + FUSO,
-            lambda a: em_segundos(a.atualizado_em),
+            "Data e hora da publicação do último relato (vazio com ?ciclo=)." + FUSO,
+            lambda a: None if no_ciclo(a) else em_segundos(a.atualizado_em),
+        ),
+        Coluna(
+            "ciclo",
+            "Ciclo",
+            "string",
+            "Vazio: a situação atual. Com ?ciclo=2026.1 (em todos os formatos e na API), o "
+            "código do ciclo em cujo fechamento a situação, o %, o atraso e o prazo são dados.",
+            lambda a: visto.ciclo.codigo if (visto := no_ciclo(a)) else None,
+            {"pattern": CODIGO_CICLO["pattern"]},
+        ),
+        Coluna(
+            "data_de_avaliacao",
+            "Data de avaliação",
+            "date",
+            "Data em que o atraso foi avaliado: hoje, ou o último dia do período do ciclo pedido "
+            "(hoje, se ele ainda está aberto).",
+            lambda a: visto.data if (visto := no_ciclo(a)) else timezone.localdate(),
+            OBRIGATORIO,
         ),
         coluna_demonstracao(lambda a: a.atualizado_em is not None),
     ),
@@ -715,6 +771,158 @@ CICLOS = Conjunto(
     registros=lambda plano: Ciclo.objects.para_dados_abertos(plano),
 )
 
+SITUACOES_REGISTRADAS = {"required": True, "enum": list(Situacao.values)}
+LISTA_DE_IDENTIFICADORES = {"pattern": r"[a-z0-9]+(-[a-z0-9]+)*(; [a-z0-9]+(-[a-z0-9]+)*)*"}
+
+
+def da_atividade(nome: str) -> Callable[[LinhaDaSerie], Any]:
+    return lambda linha: linha.atividade[nome]
+
+
+def da_situacao(nome: str) -> Callable[[LinhaDaSerie], Any]:
+    return lambda linha: getattr(linha.situacao, nome)
+
+
+SERIE = Conjunto(
+    nome="serie",
+    titulo="Série histórica: o plano no fechamento de cada ciclo",
+    descricao=(
+        "Uma linha por atividade e por ciclo de monitoramento já aberto: a situação, o % e o "
+        "atraso de cada atividade no fechamento do ciclo, como o painel os mostra com "
+        "\u201c?ciclo=\u201d. Cada atividade tem a situação do seu último relato publicado "
+        "para esse ciclo ou um anterior; o atraso é avaliado no último dia do período do ciclo "
+        "(hoje, para um ciclo ainda aberto), contra o prazo em vigor nessa data."
+    ),
+    chave=("ciclo", "atividade_codigo"),
+    colunas=(
+        Coluna("plano", "Plano", "string", "Sigla do plano.", lambda li: li.plano, OBRIGATORIO),
+        Coluna(
+            "ciclo",
+            "Ciclo",
+            "string",
+            "Ciclo de monitoramento (conjunto \u201cciclos\u201d).",
+            lambda li: li.ciclo.codigo,
+            CODIGO_CICLO,
+        ),
+        Coluna(
+            "data_de_avaliacao",
+            "Data de avaliação",
+            "date",
+            "Último dia do período do ciclo, ou hoje para um ciclo ainda aberto: a data em que "
+            "o atraso e o prazo em vigor são avaliados.",
+            lambda li: li.data,
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "objetivo_codigo",
+            "Código do objetivo",
+            "string",
+            "Objetivo específico da atividade.",
+            da_atividade("acao__objetivo__codigo"),
+            CODIGO_OBJETIVO,
+        ),
+        Coluna(
+            "acao_codigo",
+            "Código da ação",
+            "string",
+            "Ação prioritária da atividade.",
+            da_atividade("acao__codigo"),
+            CODIGO_ACAO,
+        ),
+        Coluna(
+            "atividade_codigo",
+            "Código da atividade",
+            "string",
+            "Atividade (conjunto \u201catividades\u201d).",
+            da_atividade("codigo"),
+            CODIGO_ATIVIDADE,
+        ),
+        Coluna(
+            "situacao",
+            "Código da situação registrada",
+            "string",
+            "Situação do último relato publicado até o ciclo, sem o atraso (\u201csem_informacao"
+            "\u201d sem relato): " + ", ".join(Situacao.values),
+            da_situacao("situacao"),
+            SITUACOES_REGISTRADAS,
+        ),
+        Coluna(
+            "situacao_exibida",
+            "Código da situação exibida",
+            "string",
+            SITUACAO_DESCRICAO + ". A situação como o painel a mostra: \u201catrasada\u201d "
+            "quando o prazo em vigor passou antes da data de avaliação.",
+            da_situacao("exibida"),
+            SITUACOES,
+        ),
+        Coluna(
+            "situacao_rotulo",
+            "Situação",
+            "string",
+            "Nome da situação exibida.",
+            lambda li: ROTULOS[li.situacao.exibida],
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "percentual",
+            "% executado",
+            "integer",
+            "Percentual executado (0 a 100) no último relato publicado até o ciclo; vazio sem "
+            "relato (conta como 0 na execução).",
+            da_situacao("percentual"),
+            PERCENTUAL,
+        ),
+        Coluna(
+            "atrasada",
+            "Atrasada",
+            "boolean",
+            "Verdadeiro quando a situação exibida é \u201catrasada\u201d.",
+            lambda li: li.atrasada,
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "prazo",
+            "Prazo em vigor",
+            "date",
+            "Prazo da atividade em vigor na data de avaliação (conjunto \u201calteracoes\u201d).",
+            da_situacao("prazo"),
+        ),
+        Coluna(
+            "relato_publicado_no_ciclo",
+            "Relato publicado no ciclo",
+            "boolean",
+            "Verdadeiro quando alguma instituição teve relato publicado para este mesmo ciclo "
+            "(a cobertura do ciclo).",
+            da_situacao("relato_no_ciclo"),
+            OBRIGATORIO,
+        ),
+        Coluna(
+            "peso",
+            "Peso",
+            "number",
+            "Peso atual da atividade na execução (média ponderada do % executado).",
+            da_atividade("peso"),
+            {"required": True, "minimum": 0.01},
+        ),
+        Coluna(
+            "instituicoes",
+            "Instituições vinculadas",
+            "string",
+            "Identificadores das instituições vinculadas à atividade na data de avaliação, "
+            "separados por \u201c; \u201d (conjunto \u201cinstituicoes\u201d); vazio quando os "
+            "parceiros estavam a definir. Cada uma devia relatar no ciclo.",
+            lambda li: "; ".join(li.instituicoes),
+            LISTA_DE_IDENTIFICADORES,
+        ),
+        coluna_demonstracao(lambda li: True),
+    ),
+    registros=linhas_da_serie,
+    chaves_estrangeiras=(
+        ("ciclo", "ciclos", "ciclo"),
+        ("atividade_codigo", "atividades", "atividade_codigo"),
+    ),
+)
+
 ALTERACOES = Conjunto(
     nome="alteracoes",
     titulo="Alterações no plano",
@@ -789,5 +997,6 @@ ALTERACOES = Conjunto(
 )
 
 CONJUNTOS = {
-    c.nome: c for c in (ATIVIDADES, VINCULOS, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS, ALTERACOES)
+    c.nome: c
+    for c in (ATIVIDADES, VINCULOS, RELATOS, EVIDENCIAS, INSTITUICOES, CICLOS, SERIE, ALTERACOES)
 }

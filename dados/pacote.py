@@ -20,6 +20,7 @@ from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
 from .formatos import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from .parametros import ParametrosInvalidos
 from .selecao import consulta_valida, erros_dos_filtros, filtro_de_atividades
+from .serie import FILTROS_DO_CICLO, VisaoDoCiclo, ciclo_dos_parametros, sem_filtros_do_ciclo
 from .versoes import HISTORICO, VERSAO
 
 FORMATOS = ("csv", "json", "xlsx", "ods")
@@ -77,16 +78,41 @@ def momento_dos_dados(plano) -> datetime:
     return plano.ultima_alteracao or datetime(2024, 1, 1, tzinfo=timezone.get_current_timezone())
 
 
+def atividades_selecionadas(plano, params):
+    """(activities filtered like /plano/, the cycle's view or None). With
+    ?ciclo=, the rows are as at that cycle's close and the situação and prazo
+    filters apply to that view. An invalid value raises ParametrosInvalidos
+    (a 400, never ignored)."""
+    consulta = ATIVIDADES.registros(plano)
+    if not params:
+        return consulta, None
+    try:
+        ciclo, erros = ciclo_dos_parametros(plano, params), {}
+    except ParametrosInvalidos as erro:
+        ciclo, erros = None, erro.erros
+    filtro = filtro_de_atividades(params, consulta)
+    if erros := {**erros, **erros_dos_filtros(filtro)}:
+        raise ParametrosInvalidos(erros)
+    if ciclo is None:
+        return filtro.qs, None
+    visao = VisaoDoCiclo(plano, ciclo)
+    consulta = filtro_de_atividades(sem_filtros_do_ciclo(params), consulta).qs
+    escolhidos = {n: v for n in FILTROS_DO_CICLO if (v := filtro.form.cleaned_data.get(n))}
+    if escolhidos:
+        consulta = consulta.filter(pk__in=visao.que_passam(escolhidos))
+    return consulta, visao
+
+
 def registros(conjunto: Conjunto, plano, params=None):
-    """The rows of a data set, filtered like /plano/ for activities; an
-    invalid filter raises ParametrosInvalidos (a 400, never ignored)."""
+    """The rows of a data set, filtered like /plano/ for activities (and as
+    at a cycle's close with ?ciclo=, dados.serie); an invalid filter raises
+    ParametrosInvalidos (a 400, never ignored)."""
+    if conjunto is ATIVIDADES:
+        consulta, visao = atividades_selecionadas(plano, params)
+        linhas = consulta.iterator(chunk_size=LOTE)
+        return visao.marcar(linhas) if visao else linhas
     consulta = conjunto.registros(plano)
-    if conjunto is ATIVIDADES and params:
-        filtro = filtro_de_atividades(params, consulta)
-        if erros := erros_dos_filtros(filtro):
-            raise ParametrosInvalidos(erros)
-        consulta = filtro.qs
-    if isinstance(consulta, list):  # data sets built in Python (alteracoes)
+    if isinstance(consulta, list):  # data sets built in Python (alteracoes, serie)
         return iter(consulta)
     return consulta.iterator(chunk_size=LOTE)
 
@@ -107,6 +133,8 @@ def descricao_dos_filtros(params) -> str:
                 for par in (rotulo if isinstance(rotulo, list | tuple) else [(chave, rotulo)])
             )
             partes.append(f"{campo.label}: {opcoes.get(valor, valor)}")
+    if params.get("ciclo"):
+        partes.append(f"Ciclo: no fechamento do ciclo {params['ciclo'].strip()}")
     return "; ".join(partes) or "Nenhum: todas as linhas do conjunto."
 
 

@@ -41,4 +41,6 @@ urlpatterns = [
     path("api/v1/relatos/", dados_abertos(api.relatos), name="api_relatos"),
     path("api/v1/instituicoes/", dados_abertos(api.instituicoes), name="api_instituicoes"),
     path("api/v1/ciclos/", dados_abertos(api.ciclos), name="api_ciclos"),
+    path("api/v1/serie/", dados_abertos(api.serie), name="api_serie"),
+    path("api/v1/alteracoes/", dados_abertos(api.alteracoes), name="api_alteracoes"),
 ]

@@ -7,6 +7,20 @@ from datetime import date
 # Newest first: (version, date, changes).
 HISTORICO = (
     (
+        "2.1.0",
+        date(2026, 12, 3),
+        (
+            "Novo conjunto \u201cserie\u201d: cada atividade no fechamento de cada ciclo já "
+            "aberto (situação registrada e exibida, %, atraso, prazo em vigor, relato publicado "
+            "no ciclo, peso e instituições vinculadas na data de avaliação), também em "
+            "/api/v1/serie/.",
+            "\u201catividades\u201d aceita ?ciclo=2026.1 em todos os formatos e na API: a "
+            "situação, o %, o atraso e o prazo no fechamento desse ciclo. Novas colunas ciclo, "
+            "data_de_avaliacao e atrasada.",
+            "O registro de alterações no plano também em /api/v1/alteracoes/.",
+        ),
+    ),
+    (
         "2.0.0",
         date(2026, 12, 2),
         (

@@ -109,10 +109,11 @@ def celula_ods(valor, estilo: str = "") -> str:
             f"{paragrafo_ods(valor)}</table:table-cell>"
         )
     if isinstance(valor, bool):
+        # The text as LibreOffice writes it (readers such as pandas take it).
         texto = "true" if valor else "false"
         return (
             f'<table:table-cell office:value-type="boolean" office:boolean-value="{texto}">'
-            f"<text:p>{texto}</text:p></table:table-cell>"
+            f"<text:p>{texto.upper()}</text:p></table:table-cell>"
         )
     if isinstance(valor, datetime):
         local = hora_local(valor).replace(microsecond=0)

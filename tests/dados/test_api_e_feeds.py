@@ -73,6 +73,8 @@ def test_openapi_descreve_todos_os_recursos(client, plano):
         "/relatos/",
         "/instituicoes/",
         "/ciclos/",
+        "/serie/",
+        "/alteracoes/",
     }
     relato = descricao["components"]["schemas"]["Relato"]["properties"]
     assert relato["publicado_em"]["format"] == "date-time"

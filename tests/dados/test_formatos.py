@@ -162,8 +162,8 @@ def test_datapackage_traz_tamanho_e_sha256_de_cada_arquivo(client, historico):
 
 def test_datapackage_traz_metadados_versao_e_regra_do_apostrofo(client, historico):
     pacote = client.get("/dados/datapackage.json").json()
-    assert pacote["version"] == pacote["changelog"][0]["version"] == "2.0.0"
-    assert pacote["changelog"][0]["date"] == "2026-12-02"
+    assert pacote["version"] == pacote["changelog"][0]["version"] == "2.1.0"
+    assert pacote["changelog"][0]["date"] == "2026-12-03"
     assert pacote["contributors"][0]["role"] == "publisher"
     assert "CGETP" in pacote["contributors"][0]["title"]
     assert pacote["keywords"] and pacote["temporalCoverage"] == {
@@ -256,10 +256,10 @@ def test_pagina_de_dados_tem_versao_mudancas_e_json_ld(client, historico):
     import re
 
     pagina = client.get("/dados/").content.decode()
-    assert 'id="versoes"' in pagina and "2.0.0" in pagina and "02/12/2026" in pagina
+    assert 'id="versoes"' in pagina and "2.1.0" in pagina and "03/12/2026" in pagina
     bloco = re.search(r'<script type="application/ld\+json">(.*?)</script>', pagina, re.S)
     dados = json.loads(bloco.group(1))
-    assert dados["@type"] == "Dataset" and dados["version"] == "2.0.0"
+    assert dados["@type"] == "Dataset" and dados["version"] == "2.1.0"
     assert dados["publisher"]["name"].startswith("Coordenação-Geral")
     urls = {d["contentUrl"] for d in dados["distribution"]}
     assert "http://testserver/dados/relatos.csv" in urls
@@ -337,6 +337,7 @@ def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
     assert consultas("/sitemap.xml") == 5
     # 1. the plan's version; then, per data set and format, its rows (atividades:
     # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one;
-    # alteracoes: the history of objectives, actions, activities, links) x 4
+    # alteracoes: the history of objectives, actions, activities, links; serie:
+    # cycles, activities, reports, deadlines, links (three), institutions) x 4
     pacote = consultas("/dados/datapackage.json")
-    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * (7 + 4)
+    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * (7 + 4 + 8)

@@ -101,6 +101,7 @@ def test_cada_parametro_sozinho_nas_paginas_publicas(plano, pf):
     publicas = [
         "/plano/", "/parceiros/", "/dados/atividades.csv", "/dados/relatos.json",
         "/api/v1/atividades/", "/api/v1/relatos/", "/api/v1/ciclos/", "/api/v1/instituicoes/",
+        "/api/v1/serie/", "/api/v1/alteracoes/", "/dados/serie.csv",
         "/dados/feeds/relatos/",
     ]  # fmt: skip
     for url in publicas:
