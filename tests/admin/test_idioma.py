@@ -40,7 +40,7 @@ PROIBIDAS = [
 PROIBIDAS_PALAVRAS = re.compile(
     r"\b(Acao|acao|Instituicao|instituicao|Instituicoes|instituicoes|Usuario|usuario|"
     r"Atualizacao|atualizacao|Evidencia|evidencia)\b|\bO (atividade|ação|instituição|"
-    r"evidência|atualização)\b"
+    r"evidência|atualização)\b|>\s*None\s*>|\[\d+ chars\]"
 )
 
 

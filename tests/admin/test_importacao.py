@@ -107,6 +107,13 @@ def test_importacao_altera_cria_vincula_e_registra_quem_quando_e_o_arquivo(logad
     assert "<ins>Texto corrigido pela CGETP</ins>" in html
     assert "<td><ins>1.1.5</ins></td>" in html
     assert not Atividade.objects.filter(codigo="1.1.5").exists()
+    # The new and changed rows come first, alone; the 106 others are folded away.
+    mudancas, iguais = html.split('<details class="itens-sem-alteracao">')
+    mudancas = mudancas.split("Itens novos e alterados</caption>")[1]
+    assert mudancas.count('<tr class="new">') == 1 and mudancas.count('<tr class="update">') == 1
+    assert '<tr class="skip">' not in mudancas
+    assert "<summary>Itens sem alteração: 106 (mostrar)</summary>" in iguais
+    assert iguais.count('<tr class="skip">') == 106
 
     resposta = confirmar(logado, resposta)
     assert resposta.status_code == 302
@@ -241,3 +248,12 @@ def test_csv_separado_por_ponto_e_virgula_tambem_e_lido(logado, plano):
     resposta = previa(logado, plano, saida.getvalue().encode("utf-8-sig"), formato=CSV)
     html = resposta.content.decode()
     assert "Itens alterados: 1" in html and "Itens sem alteração: 106" in html
+
+
+def test_importar_e_exportar_a_partir_da_lista_de_atividades(logado, staff_sem_permissao, client):
+    html = logado.get("/admin/plano/atividade/").content.decode()
+    assert '<a href="/admin/plano/plano/import/">Importar planilha do plano</a>' in html
+    assert '<a href="/admin/plano/plano/export/">Exportar planilha do plano</a>' in html
+    client.force_login(staff_sem_permissao)
+    html = client.get("/admin/plano/atividade/").content.decode()
+    assert "Importar planilha do plano" not in html and "Exportar planilha do plano" not in html

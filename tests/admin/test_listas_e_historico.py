@@ -2,6 +2,7 @@
 and the read-only history."""
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -200,3 +201,35 @@ def test_excluir_atividade_sem_relatos_fica_no_historico(logado, plano, equipe):
     assert not Atividade.objects.filter(pk=atividade.pk).exists()
     registro = Atividade.history.filter(id=atividade.pk).first()
     assert (registro.history_type, registro.history_user) == ("-", equipe)
+
+
+def test_historico_mostra_as_alteracoes_por_palavra_com_datas_legiveis(logado, plano):
+    """Issue 14, point 12: no "Mapea[176 chars]…", no "2026-11-017-06-30":
+    the whole text, old beside new, the words removed and added marked."""
+    atividade = Atividade.objects.get(codigo="1.1.4")
+    atividade.prazo = date(2026, 11, 1)
+    atividade.save()
+    antigo = atividade.texto
+    palavras = antigo.split()
+    atividade.texto = " ".join([*palavras[:-1], "revista", palavras[-1]])
+    atividade.prazo = date(2027, 6, 30)
+    atividade._change_reason = "Nova data acordada."
+    atividade.save()
+    html = logado.get(f"/admin/plano/atividade/{atividade.pk}/history/").content.decode()
+    linha_prazo = html.split('<th scope="row">Prazo</th>')[1].split("</tr>")[0]
+    assert '<td class="antes">01/11/2026</td>' in linha_prazo
+    assert '<td class="depois">30/06/2027</td>' in linha_prazo
+    linha_texto = html.split('<th scope="row">Texto</th>')[1].split("</tr>")[0]
+    assert "<ins>revista </ins>" in linha_texto and "<del>" not in linha_texto
+    assert "chars]" not in html and "None" not in html
+    assert palavras[0] in linha_texto and palavras[-1] in linha_texto
+
+
+def test_diferenca_por_palavra_escapa_e_marca_o_que_mudou():
+    from comum.admin import diferenca_por_palavra
+
+    antes, depois = diferenca_por_palavra(
+        "Mapear <b>rotas</b> na fronteira", "Mapear rotas na fronteira sul"
+    )
+    assert antes == "Mapear <del>&lt;b&gt;rotas&lt;/b&gt;</del> na fronteira"
+    assert depois == "Mapear <ins>rotas</ins> na fronteira<ins> sul</ins>"
