@@ -269,6 +269,36 @@ class RelatoForm(CamposDoRelatoForm):
         )
 
 
+class LinhaDoCicloForm(CamposDoRelatoForm):
+    """One row of "Relatar o ciclo" (the portal's /portal/ciclo/): the
+    situação, % and what was done on one activity, checked by the same rules
+    as the report form; `enviar` selects the row for sending. Evidence and
+    blockers stay on the activity's own form."""
+
+    revisao = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    enviar = forms.BooleanField(label="Enviar", required=False)
+    # Not the report's content: a change here alone saves nothing.
+    CONTROLES = ("revisao", "enviar")
+
+    class Meta(CamposDoRelatoForm.Meta):
+        fields = ["situacao", "percentual", "realizado"]
+        widgets = {
+            **CamposDoRelatoForm.Meta.widgets,
+            "situacao": forms.Select,
+            "realizado": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A select starts blank: an untouched row states nothing.
+        self.fields["situacao"].choices = [("", "Escolha"), *self.fields["situacao"].choices]
+        self.fields["percentual"].help_text = "Concluída define 100%; Não iniciada, 0%."
+
+    def conteudo_alterado(self) -> bool:
+        """Whether the report's content differs from what the row showed."""
+        return any(nome not in self.CONTROLES for nome in self.changed_data)
+
+
 class CorrecaoForm(CamposDoRelatoForm):
     """A CGETP correction of a published report (services.corrigir_relato_publicado)."""
 

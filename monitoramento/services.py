@@ -50,15 +50,16 @@ def _gravar(objeto, usuario: Usuario, **campos) -> None:
     objeto.save()
 
 
-def gravar_relato(*, evidencias, **kwargs) -> Atualizacao:
+def gravar_relato(*, evidencias=None, **kwargs) -> Atualizacao:
     """Save the draft of a report (see _gravar_relato), all or nothing: when
     the save fails, the evidence files it already wrote are deleted too, as
-    the transaction cannot take them back."""
+    the transaction cannot take them back. Without an evidence formset (the
+    portal's "Relatar o ciclo"), the draft's evidence stays as it is."""
     try:
         with transaction.atomic():
             return _gravar_relato(evidencias=evidencias, **kwargs)
     except BaseException:
-        for form in evidencias.forms:
+        for form in evidencias.forms if evidencias is not None else ():
             arquivo = form.instance.arquivo
             # Uncommitted: still the upload in memory, never written.
             if "arquivo" in form.changed_data and arquivo and arquivo._committed:
@@ -115,8 +116,9 @@ def _gravar_relato(
         raise RelatoBloqueado(
             f"Este relato está “{atual.get_estado_display()}” e não pode ser alterado."
         )
-    evidencias.instance = relato
-    evidencias.save()
+    if evidencias is not None:
+        evidencias.instance = relato
+        evidencias.save()
     # The form refuses more too; this holds whatever the caller sent.
     if relato.evidencias.count() > EVIDENCIAS_POR_RELATO:
         raise ValidationError(
@@ -127,16 +129,24 @@ def _gravar_relato(
     return relato
 
 
+def recusa_do_envio(atualizacao: Atualizacao) -> str | None:
+    """Why this draft's content cannot be sent yet, or None: a concluded
+    activity needs at least one evidence item. Reads the evidence through
+    `atualizacao.evidencias.all()`, so a prefetch answers it."""
+    if atualizacao.situacao == Situacao.CONCLUIDA and not atualizacao.evidencias.all():
+        return "Uma atividade concluída precisa de pelo menos uma evidência."
+    return None
+
+
 @transaction.atomic
 def enviar_relato(*, atualizacao: Atualizacao, usuario: Usuario) -> Atualizacao:
     """Send a draft to CGETP and e-mail the validators. A concluded activity
     needs at least one evidence item."""
     if atualizacao.estado != Estado.RASCUNHO:
         raise RelatoBloqueado("Só um rascunho pode ser enviado.")
-    if atualizacao.situacao == Situacao.CONCLUIDA and not atualizacao.evidencias.exists():
-        raise ValidationError(
-            {"situacao": "Uma atividade concluída precisa de pelo menos uma evidência."}
-        )
+    recusa = recusa_do_envio(atualizacao)
+    if recusa:
+        raise ValidationError({"situacao": recusa})
     _gravar(atualizacao, usuario, estado=Estado.ENVIADA, enviado_em=timezone.now())
     avisar(
         destinatarios=emails_de(validadores()),

@@ -62,6 +62,8 @@ urlpatterns = [
         ),
         name="redefinicao_concluida",
     ),
+    path("portal/ciclo/", views.relatar_ciclo, name="relatar_ciclo"),
+    path("portal/ciclo/enviar/", views.confirmar_envio_ciclo, name="confirmar_envio_ciclo"),
     path("portal/atividades/<str:codigo>/", views.atividade, name="atividade"),
     path("portal/atividades/<str:codigo>/relatar/", views.relatar, name="relatar"),
     path("portal/atividades/<str:codigo>/enviar/", views.confirmar_envio, name="confirmar_envio"),

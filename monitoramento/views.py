@@ -6,6 +6,7 @@ written. Staff work in the admin; the portal's activity pages are not theirs.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,7 @@ from plano.indicadores import (
 from plano.models import Atividade
 
 from . import services
-from .forms import EvidenciaFormSet, RelatoForm
+from .forms import EvidenciaFormSet, LinhaDoCicloForm, RelatoForm
 from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia
 
 logger = logging.getLogger("paecm.evidencias")
@@ -59,6 +61,15 @@ def _atividade_do_parceiro(request, codigo: str) -> tuple[Atividade, Instituicao
 
 def _ciclo_aberto(plano_id: int) -> Ciclo | None:
     return Ciclo.objects.aberto().filter(plano_id=plano_id).first()
+
+
+def _deve(atividade: Atividade, relato: Atualizacao | None) -> bool:
+    """Whether the institution still owes this activity's report in the open
+    cycle: the activity is expected to report (Atividade.esperadas) and the
+    cycle's report, if any, is neither sent nor published."""
+    return atividade.situacao not in FORA_DO_DENOMINADOR and (
+        relato is None or relato.estado not in EM_DIA
+    )
 
 
 # The portal's filter of "Minhas atividades": a situação as the public site
@@ -101,9 +112,7 @@ def inicio(request):
                 "relato": relato,
                 "situacao": valor,
                 "situacao_rotulo": ROTULOS[valor],
-                "deve": ciclo is not None
-                and atividade.situacao not in FORA_DO_DENOMINADOR
-                and (relato is None or relato.estado not in EM_DIA),
+                "deve": ciclo is not None and _deve(atividade, relato),
             }
         )
     # Overdue first; otherwise the plan's order (sorted() is stable).
@@ -242,7 +251,8 @@ def relatar(request, codigo: str):
                 return redirect("monitoramento:relatar", codigo=atividade.codigo)
     else:
         evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
-        inicial = _inicio_do_relato(atual, atividade, instituicao)
+        anterior = _ultimo_publicado(atividade, instituicao) if atual is None else None
+        inicial = _inicio_do_relato(atual, anterior)
         contexto["copiado_de"] = inicial.pop("copiado_de", None)
         form = RelatoForm(instance=rascunho, initial=inicial)
         if contexto["copiado_de"]:
@@ -338,26 +348,29 @@ def _relato_digitado(request, rascunho):
 COPIADOS = ("situacao", "percentual", "restricoes")
 
 
-def _inicio_do_relato(atual, atividade, instituicao) -> dict:
-    """Initial values of the form: the draft's revision; for a new report,
-    the situação, % and blockers of the institution's last published one."""
-    if atual is not None:
-        return {"revisao": atual.revisao}
-    anterior = (
+def _ultimo_publicado(atividade, instituicao) -> Atualizacao | None:
+    """The institution's last published report on the activity."""
+    return (
         Atualizacao.objects.publicadas()
         .filter(atividade=atividade, instituicao=instituicao)
         .select_related("ciclo")
         .order_by("-ciclo__inicio", "-versao")
         .first()
     )
+
+
+def _inicio_do_relato(atual, anterior) -> dict:
+    """Initial values of a report form: the draft's revision; for a new
+    report, the situação, % and blockers (COPIADOS) of `anterior`, the
+    institution's last published one, and its cycle as "copiado_de"."""
+    if atual is not None:
+        return {"revisao": atual.revisao}
     if anterior is None:
         return {"revisao": 0}
     return {
         "revisao": 0,
         "copiado_de": anterior.ciclo.codigo,
-        "situacao": anterior.situacao,
-        "percentual": anterior.percentual,
-        "restricoes": anterior.restricoes,
+        **{campo: getattr(anterior, campo) for campo in COPIADOS},
     }
 
 
@@ -383,6 +396,246 @@ def corrigir(request, codigo: str):
     except (services.RelatoBloqueado, services.ConflitoDeEdicao):
         messages.error(request, "A correção já foi iniciada por outra pessoa da sua instituição.")
     return redirect("monitoramento:relatar", codigo=atividade.codigo)
+
+
+# "Relatar o ciclo": every report the institution owes in the open cycle, on
+# one page, saved as drafts together and sent together after a confirmation.
+
+
+def _relatos_do_ciclo(instituicao: Instituicao, ciclo: Ciclo) -> list[dict]:
+    """The activities whose report the institution owes in `ciclo` (_deve),
+    in plan order, each with its latest version in the cycle (evidence
+    prefetched) and its last published report: three queries, whatever the
+    number of links."""
+    atividades = (
+        Atividade.objects.do_parceiro(instituicao)
+        .filter(acao__objetivo__plano_id=ciclo.plano_id)
+        .esperadas()
+        .em_ordem()
+        .prefetch_related(
+            Prefetch(
+                "atualizacoes",
+                queryset=Atualizacao.objects.filter(instituicao=instituicao, ciclo=ciclo)
+                .prefetch_related("evidencias")
+                .order_by("versao"),
+                to_attr="versoes_do_ciclo",
+            ),
+            Prefetch(
+                "atualizacoes",
+                queryset=Atualizacao.objects.publicadas()
+                .filter(instituicao=instituicao)
+                .select_related("ciclo")
+                .order_by("-ciclo__inicio", "-versao"),
+                to_attr="publicadas_da_instituicao",
+            ),
+        )
+    )
+    linhas = []
+    for atividade in atividades:
+        relato = atividade.versoes_do_ciclo[-1] if atividade.versoes_do_ciclo else None
+        if _deve(atividade, relato):
+            anterior = (
+                atividade.publicadas_da_instituicao[0]
+                if atividade.publicadas_da_instituicao
+                else None
+            )
+            linhas.append(
+                {
+                    "atividade": atividade,
+                    "relato": relato,
+                    "anterior": anterior,
+                    "form": None,
+                    "copiado_de": None,
+                    "gravada": False,
+                    "recusa": None,
+                }
+            )
+    return linhas
+
+
+def _linha_do_ciclo(linha: dict, instituicao, ciclo, dados=None) -> LinhaDoCicloForm | None:
+    """The row's form: the draft, or a new report starting from the last
+    published one (the rule of the report form, _inicio_do_relato); None for
+    a returned report, which is corrected on its own form."""
+    relato = linha["relato"]
+    if relato is not None and relato.estado != Estado.RASCUNHO:
+        return None
+    inicial = _inicio_do_relato(relato, linha["anterior"])
+    linha["copiado_de"] = inicial.pop("copiado_de", None)
+    instancia = relato or Atualizacao(
+        atividade=linha["atividade"],
+        instituicao=instituicao,
+        ciclo=ciclo,
+        situacao="",
+        percentual=None,
+        restricoes=inicial.get("restricoes", ""),
+    )
+    return LinhaDoCicloForm(
+        dados, instance=instancia, initial=inicial, prefix=f"a{linha['atividade'].pk}"
+    )
+
+
+def _codigos(linhas: list[dict]) -> str:
+    return ", ".join(linha["atividade"].codigo for linha in linhas)
+
+
+def _gravar_linha(request, linha: dict, instituicao, ciclo) -> bool:
+    """Save a row's draft through the report form's service; the row's error
+    otherwise (nothing of the row saved)."""
+    form = linha["form"]
+    if not form.is_valid():
+        return False
+    dados = {campo: form.cleaned_data[campo] for campo in LinhaDoCicloForm.Meta.fields}
+    try:
+        linha["relato"] = services.gravar_relato(
+            atividade=linha["atividade"],
+            instituicao=instituicao,
+            ciclo=ciclo,
+            autor=request.user,
+            revisao=form.cleaned_data["revisao"],
+            dados={**dados, "restricoes": form.instance.restricoes},
+            enviar=False,
+        )
+    except services.ConflitoDeEdicao:
+        form.add_error(
+            None,
+            "Outra pessoa da sua instituição gravou este relato enquanto você o editava; "
+            "nada desta linha foi gravado. Abra a página de novo para ver a versão gravada.",
+        )
+    except services.RelatoBloqueado as erro:
+        form.add_error(None, str(erro))
+    except ValidationError as erro:
+        form.add_error(None, erro)
+    return not form.errors
+
+
+@aceita("GET", "POST")
+@login_required
+def relatar_ciclo(request):
+    """Relatar o ciclo: a row per activity the institution owes in the open
+    cycle (situação, %, what was done). "Gravar rascunhos" saves every changed
+    row that is valid, each row all or nothing; "Enviar selecionados" saves
+    too, then asks for the confirmation (confirmar_envio_ciclo)."""
+    instituicao = _instituicao(request)
+    ciclo = Ciclo.objects.aberto().filter(plano__slug=settings.PLANO_PADRAO).first()
+    linhas = _relatos_do_ciclo(instituicao, ciclo) if ciclo else []
+    dados = request.POST if request.method == "POST" else None
+    for linha in linhas:
+        linha["form"] = _linha_do_ciclo(linha, instituicao, ciclo, dados)
+    contexto = {
+        "instituicao": instituicao,
+        "ciclo": ciclo,
+        "linhas": linhas,
+        "erro": None,
+        "com_erro": [],
+    }
+    if dados is None:
+        return render(request, "portal/relatar_ciclo.html", contexto)
+
+    enviar = dados.get("acao") == "enviar"
+    gravadas, com_erro, selecionadas = [], [], []
+    for linha in linhas:
+        form = linha["form"]
+        if form is None:
+            continue
+        marcada = enviar and form.fields["enviar"].widget.value_from_datadict(
+            dados, {}, form.add_prefix("enviar")
+        )
+        # A row the page did not show when it was opened (a link made since)
+        # is left as it is.
+        mostrada = form.add_prefix("revisao") in dados
+        if mostrada and (form.conteudo_alterado() or (marcada and linha["relato"] is None)):
+            if not _gravar_linha(request, linha, instituicao, ciclo):
+                com_erro.append(linha)
+                continue
+            gravadas.append(linha)
+            linha["gravada"] = True
+        if marcada and mostrada:
+            selecionadas.append(linha)
+        # Saved or untouched: the row as it now stands, without errors.
+        linha["form"] = _linha_do_ciclo(linha, instituicao, ciclo)
+        if marcada:
+            linha["form"].initial["enviar"] = True
+    if gravadas:
+        messages.success(
+            request,
+            f"Rascunhos gravados: {_codigos(gravadas)}. "
+            "A CGETP só os analisa depois que forem enviados.",
+        )
+    if not com_erro and enviar and selecionadas:
+        consulta = urlencode([("atividade", linha["atividade"].codigo) for linha in selecionadas])
+        return redirect(reverse("monitoramento:confirmar_envio_ciclo") + "?" + consulta)
+    if not com_erro and not enviar:
+        if not gravadas:
+            messages.info(request, "Nenhuma linha foi alterada: nada foi gravado.")
+        return redirect("monitoramento:relatar_ciclo")
+    if not com_erro:
+        contexto["erro"] = "Marque, na coluna “Enviar”, as atividades a enviar."
+    contexto["com_erro"] = com_erro
+    return render(request, "portal/relatar_ciclo.html", contexto)
+
+
+@aceita("GET", "POST")
+@login_required
+def confirmar_envio_ciclo(request):
+    """The step before sending the rows chosen on "Relatar o ciclo": each
+    draft exactly as CGETP will receive it. Drafts the sending rule refuses
+    (services.recusa_do_envio) are listed apart, with a link to their form;
+    the others are sent, each through services.enviar_relato, if unchanged
+    since the page was opened."""
+    instituicao = _instituicao(request)
+    ciclo = Ciclo.objects.aberto().filter(plano__slug=settings.PLANO_PADRAO).first()
+    fonte = request.POST if request.method == "POST" else request.GET
+    codigos = set(fonte.getlist("atividade"))
+    linhas = [
+        linha
+        for linha in (_relatos_do_ciclo(instituicao, ciclo) if ciclo else [])
+        if linha["atividade"].codigo in codigos
+        and linha["relato"] is not None
+        and linha["relato"].estado == Estado.RASCUNHO
+    ]
+    if not linhas:
+        messages.error(request, "Não há rascunho selecionado para enviar neste ciclo.")
+        return redirect("monitoramento:relatar_ciclo")
+    for linha in linhas:
+        linha["recusa"] = services.recusa_do_envio(linha["relato"])
+    if request.method == "POST":
+        enviadas = []
+        for linha in linhas:
+            relato = linha["relato"]
+            if linha["recusa"]:
+                continue
+            if fonte.get(f"revisao-{relato.pk}") != str(relato.revisao):
+                linha["recusa"] = "O rascunho foi alterado depois que a confirmação foi aberta."
+                continue
+            try:
+                services.enviar_relato(atualizacao=relato, usuario=request.user)
+            except ValidationError as recusa:
+                linha["recusa"] = " ".join(recusa.messages)
+            except services.RelatoBloqueado as recusa:
+                linha["recusa"] = str(recusa)
+            else:
+                enviadas.append(linha)
+        if enviadas:
+            messages.success(
+                request, f"Relatos enviados à CGETP para validação: {_codigos(enviadas)}."
+            )
+        if len(enviadas) == len(linhas):
+            return redirect("monitoramento:inicio")
+        contexto = {
+            "ciclo": ciclo,
+            "a_enviar": [],
+            "recusadas": [linha for linha in linhas if linha not in enviadas],
+            "enviado": True,
+        }
+        return render(request, "portal/confirmar_envio_ciclo.html", contexto, status=409)
+    contexto = {
+        "ciclo": ciclo,
+        "a_enviar": [linha for linha in linhas if not linha["recusa"]],
+        "recusadas": [linha for linha in linhas if linha["recusa"]],
+        "enviado": False,
+    }
+    return render(request, "portal/confirmar_envio_ciclo.html", contexto)
 
 
 def _pode_ver(usuario, atualizacao: Atualizacao) -> bool:

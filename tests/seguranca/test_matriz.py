@@ -265,6 +265,8 @@ MATRIZ: dict[str, str] = {
     "portal/senha/redefinir/enviada/": "200 200 200 200 200 | 405 405 405 405 405",
     "portal/senha/redefinir/<uidb64>/<token>/": "200 200 200 200 200 | 200 200 200 200 200",
     "portal/senha/redefinida/": "200 200 200 200 200 | 405 405 405 405 405",
+    "portal/ciclo/": "302 200 200 403 403 | 302 302 302 403 403",
+    "portal/ciclo/enviar/": "302 302 302 403 403 | 302 302 302 403 403",
     "portal/atividades/<str:codigo>/": "302 404 200 403 403 | 405 405 405 405 405",
     "portal/atividades/<str:codigo>/relatar/": "302 404 200 403 403 | 302 404 200 403 403",
     # The send confirmation; a POST without the draft's revision sends nothing (409).
