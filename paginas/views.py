@@ -15,19 +15,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dados.versao import plano_com_versao
-from monitoramento.ciclos import (
-    DEFINICOES,
-    ciclos_para_escolha,
-    cobertura_nos_ciclos,
-    resumo_no_ciclo,
-)
+from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
+from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
 from plano import indicadores
 from plano.historico import alteracoes_de_texto, prazos_alterados
 from plano.indicadores import Item, Situacao
 
 from .plano import plano_padrao
+from .tendencias import cobertura_por_ciclo, execucao_por_ciclo
 
 ULTIMOS_RELATOS = 5
 # The data version moves with every saved change and every publication, but
@@ -45,13 +42,15 @@ def painel(request):
     # numbers depend only on the public data, on the date and on ?ciclo=, so
     # their HTML is kept in the "paginas" cache under all three; on a miss,
     # 2. the cycles opened so far (the selector; the first is the current one);
-    # then for the current state: 3. activities grouped by objective, situação,
-    # %, weight and deadline; with ?ciclo= (monitoramento.ciclos.resumo_no_ciclo):
-    # 3. objectives, 4. activities, 5. reports up to the cycle, 6. deadlines'
-    # history; then 4-5. the cycle's coverage, overall and per institution
-    # (with ?ciclo=, as it stood at the close: 7-11, cobertura_nos_ciclos);
-    # 6 (12). the latest published reports (of the cycle); 7 (13). how many
-    # deadlines changed (the activities' history).
+    # 3-11. the plan at the close of each of them, the trend charts
+    # (monitoramento.tendencias: objectives, activities, reports up to the
+    # latest cycle, deadlines' history, links' history (three), the cycles'
+    # published reports, institutions), which with ?ciclo= are also the
+    # numbers shown; without it, for the current state: 12. activities
+    # grouped by objective, situação, %, weight and deadline, 13-14. the
+    # current cycle's coverage, overall and per institution; then the latest
+    # published reports (of the cycle), and how many deadlines changed (the
+    # activities' history): 16 queries, 13 with ?ciclo=.
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
@@ -68,13 +67,14 @@ def painel(request):
 
 def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
     ciclos = ciclos_para_escolha(plano, hoje)
+    tendencias = tendencias_do_plano(plano, ciclos, hoje)
     visao = None
     if codigo:
-        ciclo = next((c for c in ciclos if c.codigo == codigo), None)
-        if ciclo is None:
+        ponto = next((p for p in tendencias if p.ciclo.codigo == codigo), None)
+        if ponto is None:
             raise Http404("Ciclo não encontrado.")
-        geral, objetivos, visao = resumo_no_ciclo(plano, ciclo, hoje)
-        cobertura = cobertura_nos_ciclos([ciclo], hoje, {ciclo.pk: visao})[ciclo.pk]
+        ciclo, visao = ponto.ciclo, ponto.visao
+        geral, objetivos, cobertura = ponto.geral, ponto.objetivos, ponto.cobertura
         ultimos = Atualizacao.objects.recentes_do_plano(plano).filter(ciclo=ciclo)
         data = visao.data
     else:
@@ -99,6 +99,9 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         "ultimos_relatos": ultimos,
         "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
         "hoje": data,
+        "tendencias": tendencias,
+        "execucao_por_ciclo": execucao_por_ciclo(tendencias),
+        "cobertura_por_ciclo": cobertura_por_ciclo(tendencias),
     }
 
 
@@ -158,6 +161,7 @@ def metodologia(request):
             "exemplo_cobertura": indicadores.cobertura(sum(esperadas), len(esperadas)),
             "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, hoje),
             "definicoes_do_ciclo": DEFINICOES,
+            "definicoes_da_tendencia": DEFINICOES_DA_TENDENCIA,
             "hoje": hoje,
             "migalhas": [("Metodologia", None)],
         },

@@ -13,11 +13,12 @@ from tests import factories
 
 # Queries of each page, listed in its view:
 CONSULTAS = {
-    # plan with its data version; activities grouped by objective; current
-    # cycles opened so far (the first is the current one); coverage overall
-    # and per institution; latest published reports; how many deadlines
-    # changed (with nothing in the painel's cache).
-    "/": 7,
+    # plan with its data version; cycles opened so far (the first is the
+    # current one); the trend charts (monitoramento.tendencias: nine);
+    # activities grouped by objective; current coverage overall and per
+    # institution; latest published reports; how many deadlines changed
+    # (with nothing in the painel's cache).
+    "/": 16,
     # plan; links grouped by institution; current cycle; coverage x2; institutions.
     "/parceiros/": 6,
     # plan; institution; its activities; current cycle; coverage x2.

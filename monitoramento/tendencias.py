@@ -1,0 +1,88 @@
+"""The painel's trends: the plan's execution and the reporting coverage at
+the close of every cycle opened so far, in order, by the rules of
+monitoramento.ciclos, so that each cycle's point is exactly what the painel
+shows with ?ciclo= for that cycle (which reads it from here).
+
+The methodology page states the rule, from DEFINICOES_DA_TENDENCIA below.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from plano.models import Atividade, Objetivo, Plano
+
+from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, serie_do_plano
+from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo
+from .models import Ciclo
+
+DEFINICOES_DA_TENDENCIA = [
+    "Os gráficos “Execução por ciclo” e “Cobertura dos relatos por ciclo” do painel mostram, "
+    "para cada ciclo já aberto, em ordem, os mesmos números que o painel mostra quando esse "
+    "ciclo é escolhido em “Mostrar o plano”: a execução ponderada do plano e de cada objetivo "
+    "específico e a cobertura dos relatos, geral e por instituição, no fechamento do ciclo.",
+    "O ponto de um ciclo ainda aberto, ou cujo período ainda não terminou, é avaliado na data de "
+    "hoje e muda com cada relato publicado; o de um ciclo encerrado só muda com uma correção "
+    "publicada depois do encerramento.",
+    "Quando há objetivos ou instituições demais para um gráfico legível, o gráfico mostra os que "
+    "têm mais atividades e a tabela ao lado traz todos, com cada número do gráfico.",
+]
+
+
+@dataclass(frozen=True)
+class PontoDaTendencia:
+    """The plan at the close of one cycle: resumo_no_ciclo's and
+    cobertura_nos_ciclos's results for it."""
+
+    ciclo: Ciclo
+    visao: PlanoNoCiclo
+    geral: Grupo
+    objetivos: list[ResumoDoObjetivo]
+    cobertura: CoberturaDoCiclo
+
+
+def tendencias_do_plano(
+    plano: Plano, ciclos: list[Ciclo], hoje: date | None = None
+) -> list[PontoDaTendencia]:
+    """One point per cycle of `ciclos` (of `plano`; the painel passes those
+    opened so far), in the order of their periods. Nine queries whatever the
+    number of cycles, activities and reports: objectives, activities, the
+    reports and the deadlines' history (serie_do_plano), then the coverage
+    (cobertura_nos_ciclos: links' history (three), the cycles' published
+    reports, the institutions)."""
+    ciclos = sorted(ciclos, key=lambda c: c.inicio)
+    if not ciclos:
+        return []
+    objetivos = list(
+        Objetivo.objects.filter(plano=plano).order_by("numero").values_list("pk", "codigo", "texto")
+    )
+    atividades = list(
+        Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
+    )
+    visoes = serie_do_plano(ciclos, atividades, hoje)
+    coberturas = cobertura_nos_ciclos(ciclos, hoje, visoes)
+    pontos = []
+    for ciclo in ciclos:
+        visao = visoes[ciclo.pk]
+        resumos = {
+            pk: ResumoDoObjetivo(codigo=codigo, texto=texto) for pk, codigo, texto in objetivos
+        }
+        for atividade in atividades:
+            s = visao.situacoes[atividade["pk"]]
+            resumos[atividade["acao__objetivo_id"]].adicionar(
+                situacao=s.situacao,
+                percentual=s.percentual,
+                peso=atividade["peso"],
+                prazo=s.prazo,
+                n=1,
+                hoje=visao.data,
+            )
+        pontos.append(
+            PontoDaTendencia(
+                ciclo=ciclo,
+                visao=visao,
+                geral=Grupo.somar(resumos.values()),
+                objetivos=list(resumos.values()),
+                cobertura=coberturas[ciclo.pk],
+            )
+        )
+    return pontos

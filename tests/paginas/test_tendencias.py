@@ -1,0 +1,238 @@
+"""The painel's trend charts: execution and reporting coverage per cycle
+(monitoramento.tendencias), the same numbers as the painel with ?ciclo= for
+every cycle, each plotted number in a table, at a fixed number of queries."""
+
+import re
+import time
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.html import escape
+
+from monitoramento.ciclos import ciclos_para_escolha, cobertura_nos_ciclos, resumo_no_ciclo
+from monitoramento.demo import carregar_demo
+from monitoramento.models import Ciclo
+from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
+from paginas.graficos import ALTURA_DO_ROTULO, MAXIMO_DE_SERIES, Serie, grafico_de_linhas
+from plano.models import Atividade, Objetivo
+from tests import factories
+
+from .test_painel import bloco, pct
+
+
+@pytest.fixture
+def demo(plano):
+    carregar_demo()
+    return plano
+
+
+def secao(html: str, id_titulo: str) -> str:
+    inicio = html.index(f'aria-labelledby="{id_titulo}"')
+    return html[inicio : html.index("</section>", inicio)]
+
+
+def tabela(html: str, id_: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The column headers' cycle codes and, per row header's text, its cells."""
+    inicio = html.index(f'id="{id_}"')
+    corpo = html[inicio : html.index("</table>", inicio)]
+    cabecalho = corpo[: corpo.index("</thead>")]
+    ciclos = re.findall(r'<a href="/\?ciclo=([^"]+)">', cabecalho)
+    linhas = {}
+    for th, tds in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", corpo, re.S):
+        nome = re.sub(r"<[^>]+>", "", th).strip()
+        linhas[nome] = [
+            td.strip() for td in re.findall(r'<td class="numero">(.*?)</td>', tds, re.S)
+        ]
+    return ciclos, linhas
+
+
+def _celula_de_cobertura(contagem) -> str:
+    return f'{pct(contagem.percentual)} <span class="contagem">({contagem.validadas} de {contagem.esperadas})</span>'
+
+
+def test_cada_ponto_e_exatamente_o_painel_do_ciclo(client, demo):
+    hoje = timezone.localdate()
+    ciclos = ciclos_para_escolha(demo, hoje)
+    pontos = tendencias_do_plano(demo, ciclos, hoje)
+    assert [p.ciclo.codigo for p in pontos] == sorted(c.codigo for c in ciclos)
+    atual = client.get("/").content.decode()
+    codigos, execucao = tabela(atual, "tabela-execucao-por-ciclo")
+    _, cobertura = tabela(atual, "tabela-cobertura-por-ciclo")
+    assert codigos == [p.ciclo.codigo for p in pontos]
+    for i, ponto in enumerate(pontos):
+        # The series' point is resumo_no_ciclo's and cobertura_nos_ciclos's …
+        geral, objetivos, visao = resumo_no_ciclo(demo, ponto.ciclo, hoje)
+        no_ciclo = cobertura_nos_ciclos([ponto.ciclo], hoje)[ponto.ciclo.pk]
+        assert ponto.visao.data == visao.data
+        assert ponto.geral.execucao == geral.execucao
+        assert ponto.geral.por_situacao == geral.por_situacao
+        assert [o.execucao for o in ponto.objetivos] == [o.execucao for o in objetivos]
+        assert (ponto.cobertura.validadas, ponto.cobertura.esperadas) == (
+            no_ciclo.validadas,
+            no_ciclo.esperadas,
+        )
+        por_instituicao = [
+            (c.instituicao.sigla, c.validadas, c.esperadas) for c in no_ciclo.por_instituicao
+        ]
+        assert [
+            (c.instituicao.sigla, c.validadas, c.esperadas) for c in ponto.cobertura.por_instituicao
+        ] == por_instituicao
+        # … and the trend's table on / writes what /?ciclo= writes.
+        html = client.get(f"/?ciclo={ponto.ciclo.codigo}").content.decode()
+        assert pct(geral.execucao) in bloco(html, "execucao-geral")
+        assert execucao["Execução do plano"][i] == pct(geral.execucao)
+        objetivos_no_ciclo = re.findall(
+            r'<span class="codigo">([^<]+)</span>.*?<td class="barra-celula">([^<]+)<svg',
+            html[html.index('id="tabela-objetivos"') :],
+            re.S,
+        )
+        assert len(objetivos_no_ciclo) == len(objetivos)
+        for codigo, valor in objetivos_no_ciclo:
+            assert execucao[f"Objetivo {codigo}"][i] == valor
+        assert pct(no_ciclo.percentual) in bloco(html, "cobertura-geral")
+        assert cobertura["Cobertura geral"][i] == _celula_de_cobertura(no_ciclo)
+        instituicoes = re.findall(
+            r'<a href="/parceiros/[^"]+/">([^<]+)</a></th>\s*<td class="numero">(\d+)</td>\s*'
+            r'<td class="numero">(\d+)</td>\s*<td class="barra-celula">([^<]+)<svg',
+            html[html.index('id="tabela-cobertura"') :],
+        )
+        assert [(s, int(v), int(e)) for s, v, e, _ in instituicoes] == por_instituicao
+        for sigla, _, _, valor in instituicoes:
+            assert cobertura[sigla][i].startswith(valor + " ")
+    # Demo sanity: the trend moves (not one number repeated).
+    assert len({p.geral.execucao for p in pontos}) > 1
+
+
+def test_tabelas_listam_cada_ciclo_aberto_e_nenhum_futuro(client, demo):
+    futuro = factories.criar_ciclo(plano=demo, codigo="2029.2")  # opens in 2030
+    anterior = factories.criar_ciclo(plano=demo, codigo="2024.2")
+    abertos = sorted(c.codigo for c in ciclos_para_escolha(demo))
+    assert anterior.codigo in abertos and futuro.codigo not in abertos
+    html = client.get("/").content.decode()
+    for id_ in ("tabela-execucao-por-ciclo", "tabela-cobertura-por-ciclo"):
+        codigos, linhas = tabela(html, id_)
+        assert codigos == abertos
+        assert all(len(celulas) == len(abertos) for celulas in linhas.values())
+    # Each cycle's header says the date it was evaluated on.
+    for ponto in tendencias_do_plano(demo, ciclos_para_escolha(demo)):
+        assert f'<time datetime="{ponto.visao.data:%Y-%m-%d}">' in secao(
+            html, "titulo-execucao-por-ciclo"
+        )
+
+
+def test_instituicao_vinculada_hoje_so_aparece_no_ciclo_aberto(client, demo):
+    atividade = Atividade.objects.get(codigo="4.1.1")
+    atividade.history.update(  # loaded long ago: a link added today holds from today
+        history_date=timezone.make_aware(timezone.datetime(2024, 1, 1))
+    )
+    nova = factories.criar_instituicao(sigla="Nova")
+    factories.vincular(atividade=atividade, instituicao=nova)
+    _, cobertura = tabela(client.get("/").content.decode(), "tabela-cobertura-por-ciclo")
+    # Nothing was expected of it at the closed cycles' close: a dash, not 0 %.
+    assert cobertura["Nova"][:-1] == ["—"] * (len(cobertura["Nova"]) - 1)
+    assert cobertura["Nova"][-1] == f'{pct(0)} <span class="contagem">(0 de 1)</span>'
+
+
+def test_graficos_tem_nome_descricao_legenda_e_tabela(client, demo):
+    html = client.get("/").content.decode()
+    for titulo, grafico in (
+        ("titulo-execucao-por-ciclo", "grafico-execucao"),
+        ("titulo-cobertura-por-ciclo", "grafico-cobertura"),
+    ):
+        parte = secao(html, titulo)
+        assert f'<figure class="grafico-tendencia" id="{grafico}">' in parte
+        assert (
+            f'role="img" aria-labelledby="{grafico}-titulo" aria-describedby="{grafico}-descricao"'
+            in parte
+        )
+        assert f'<title id="{grafico}-titulo">' in parte
+        descricao = re.search(rf'<desc id="{grafico}-descricao">(.*?)</desc>', parte, re.S)[1]
+        assert "&nbsp;% em " in descricao
+        assert "<figcaption>" in parte and "<caption" in parte and 'scope="row"' in parte
+        # Every drawn series has a line style swatch in its table row and an
+        # end label; the overall one is first, drawn solid.
+        desenhadas = re.findall(r'<g class="serie serie-(\d+)">', parte)
+        assert desenhadas == [str(i) for i in range(len(desenhadas))]
+        assert parte.count('class="amostra-serie') == len(desenhadas)
+        assert parte.count('class="rotulo-serie"') == len(desenhadas)
+        primeira = parte[parte.index('<g class="serie serie-0">') :]
+        assert "stroke-dasharray" not in primeira[: primeira.index("</g>")]
+    # The demo's 4 objectives are all drawn; of its 9 institutions, the 5
+    # with the most expected reports, the caption says so and the table has all.
+    execucao = secao(html, "titulo-execucao-por-ciclo")
+    assert execucao.count('<g class="serie ') == 1 + Objetivo.objects.filter(plano=demo).count()
+    cobertura = secao(html, "titulo-cobertura-por-ciclo")
+    assert cobertura.count('<g class="serie ') == MAXIMO_DE_SERIES
+    assert f"O gráfico mostra as {MAXIMO_DE_SERIES - 1} instituições" in cobertura
+    _, linhas = tabela(html, "tabela-cobertura-por-ciclo")
+    assert len(linhas) > MAXIMO_DE_SERIES
+
+
+def test_sem_ciclo_aberto_nao_ha_grafico(client, plano):
+    assert not Ciclo.objects.exists()
+    html = client.get("/").content.decode()
+    assert "grafico-execucao" not in html and "tabela-cobertura-por-ciclo" not in html
+
+
+def test_grafico_deixa_lacunas_e_afasta_os_rotulos_dentro_da_caixa():
+    series = [
+        Serie("Geral", [10, None, 30, 40], "Geral"),
+        *(Serie(f"S{i}", [0, 0, 0, 0], f"S{i}") for i in range(1, MAXIMO_DE_SERIES)),
+    ]
+    g = grafico_de_linhas(["2025.1", "2025.2", "2026.1", "2026.2"], series)
+    assert len(g["series"][0].trechos) == 2  # the None is a gap
+    assert [len(s.pontos) for s in g["series"]] == [3] + [4] * (MAXIMO_DE_SERIES - 1)
+    ys = sorted(s.rotulo_y for s in g["series"])
+    assert all(b - a >= ALTURA_DO_ROTULO for a, b in zip(ys, ys[1:], strict=False))
+    assert ys[0] > 0 and ys[-1] <= g["altura"]
+    assert (
+        len({s.traco for s in g["series"]})
+        == len({s.marcador for s in g["series"]})
+        == (MAXIMO_DE_SERIES)
+    )
+
+
+def test_metodologia_explica_a_tendencia_a_partir_do_codigo(client, plano):
+    html = client.get("/metodologia/").content.decode()
+    inicio = html.index('id="definicoes-da-tendencia"')
+    lista = html[inicio : html.index("</ul>", inicio)]
+    for definicao in DEFINICOES_DA_TENDENCIA:
+        assert escape(definicao) in lista
+
+
+def consultas_a_frio(client, url: str) -> tuple[int, float]:
+    client.get(url)
+    caches["paginas"].clear()
+    with CaptureQueriesContext(connection) as ctx:
+        inicio = time.perf_counter()
+        assert client.get(url).status_code == 200
+        duracao = time.perf_counter() - inicio
+    return len(ctx.captured_queries), duracao
+
+
+@pytest.mark.parametrize("fator", [1, 100])
+def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
+    client, plano, fator, capsys
+):
+    carregar_demo()
+    if fator > 1:
+        factories.ampliar_plano(plano=plano, fator=fator)
+        factories.ampliar_relatos(plano=plano, por_atividade=3)
+        for codigo in ("2024.1", "2024.2"):  # more cycles opened
+            if not Ciclo.objects.filter(plano=plano, codigo=codigo).exists():
+                factories.criar_ciclo(plano=plano, codigo=codigo)
+    assert len(ciclos_para_escolha(plano)) == (3 if fator == 1 else 5)
+    codigo = ciclos_para_escolha(plano)[-1].codigo
+    medidas = {}
+    for url in ("/", f"/?ciclo={codigo}"):
+        medidas[url], duracao = consultas_a_frio(client, url)
+        with capsys.disabled():
+            print(f"\n{fator}x {url}: {medidas[url]} queries, {duracao:.2f} s cold")
+    # version; cycles; the trend (objectives, activities, reports, deadlines'
+    # history, links' history x3, the cycles' published reports,
+    # institutions); current: activities grouped, coverage x2; latest
+    # reports; deadlines changed. With ?ciclo= the trend gives the numbers.
+    assert medidas == {"/": 16, f"/?ciclo={codigo}": 13}
