@@ -24,7 +24,7 @@ from .parametros import (
     validar,
 )
 from .selecao import filtro_de_atividades, parametros_de_atividades
-from .serie import codigos_da_serie
+from .serie import Serie, codigos_da_serie
 from .versao import plano_com_versao, responder
 
 # Keys of an activity record that the tree already shows on its parents.
@@ -139,35 +139,20 @@ def atividades(request, plano):
     return paginado(request, plano, ATIVIDADES, consulta, marcar=visao.marcar if visao else None)
 
 
-# The filters of /api/v1/serie/, each with the value it compares in a row.
-FILTROS_DA_SERIE = {
-    "ciclo": (
-        Codigo("ciclo", "Código do ciclo, como 2026.1.", codigos_da_serie),
-        lambda linha: linha.ciclo.codigo,
-    ),
-    "objetivo": (
-        Codigo("objetivo", "Código do objetivo, como 2.", codigos_de_objetivo),
-        lambda linha: linha.atividade["acao__objetivo__codigo"],
-    ),
-    "atividade": (
-        Codigo("atividade", "Código da atividade, como 2.3.1.", codigos_de_atividade),
-        lambda linha: linha.atividade["codigo"],
-    ),
-}
+# The filters of /api/v1/serie/ (dados.serie.Serie's keywords).
+FILTROS_DA_SERIE = (
+    Codigo("ciclo", "Código de um ciclo já aberto, como 2026.1.", codigos_da_serie),
+    Codigo("objetivo", "Código do objetivo, como 2.", codigos_de_objetivo),
+    Codigo("atividade", "Código da atividade, como 2.3.1.", codigos_de_atividade),
+)
 
 
 @condicional
 def serie(request, plano):
     """Each activity at the close of each cycle opened so far, filtered by
     the FILTROS_DA_SERIE parameters."""
-    limpos, erros = validar(
-        request.GET, [parametro for parametro, _valor in FILTROS_DA_SERIE.values()], plano
-    )
-    linhas = [] if erros else SERIE.registros(plano)
-    for nome, valor in limpos.items():
-        de_linha = FILTROS_DA_SERIE[nome][1]
-        linhas = [linha for linha in linhas if de_linha(linha) == valor]
-    return paginado(request, plano, SERIE, linhas, erros)
+    limpos, erros = validar(request.GET, FILTROS_DA_SERIE, plano)
+    return paginado(request, plano, SERIE, [] if erros else Serie(plano, **limpos), erros)
 
 
 @condicional
@@ -370,10 +355,7 @@ def descricao_openapi(base: str, plano) -> dict:
             "/serie/": lista(
                 "Série histórica: cada atividade no fechamento de cada ciclo já aberto.",
                 "Serie",
-                [
-                    parametro(p.nome, p.descricao, p.esquema(plano))
-                    for p, _valor in FILTROS_DA_SERIE.values()
-                ],
+                [parametro(p.nome, p.descricao, p.esquema(plano)) for p in FILTROS_DA_SERIE],
                 plano,
             ),
             "/alteracoes/": lista(

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from comum.enderecos import absoluto
 from plano.models import Atividade
@@ -112,7 +114,7 @@ def registros(conjunto: Conjunto, plano, params=None):
         linhas = consulta.iterator(chunk_size=LOTE)
         return visao.marcar(linhas) if visao else linhas
     consulta = conjunto.registros(plano)
-    if isinstance(consulta, list):  # data sets built in Python (alteracoes, serie)
+    if not isinstance(consulta, QuerySet):  # data sets built in Python (alteracoes, serie)
         return iter(consulta)
     return consulta.iterator(chunk_size=LOTE)
 
@@ -143,7 +145,11 @@ def pagina_do_conjunto(conjunto: Conjunto, params) -> str:
     selection of activities, else the data set on /dados/."""
     if conjunto is ATIVIDADES and params:
         filtro = filtro_de_atividades(params, Atividade.objects.all())
-        if consulta := consulta_valida(filtro):
+        consulta = consulta_valida(filtro)
+        if params.get("ciclo"):  # valid: the rows were written
+            ciclo = urlencode({"ciclo": params["ciclo"].strip()})
+            consulta = f"{consulta}&{ciclo}" if consulta else ciclo
+        if consulta:
             return absoluto(f"/plano/?{consulta}")
     return absoluto(f"/dados/#conjunto-{conjunto.nome}")
 

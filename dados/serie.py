@@ -4,7 +4,7 @@ activities as at one cycle's close (`?ciclo=` on the activities' files and
 API). Both read monitoramento.ciclos.serie_do_plano, the function behind the
 painel's `?ciclo=`, so the open data gives the painel's numbers."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -131,38 +131,82 @@ class VisaoDoCiclo:
             yield atividade
 
 
-def linhas_da_serie(plano: Plano, hoje: date | None = None) -> list[LinhaDaSerie]:
-    """One row per activity per cycle opened so far, cycle by cycle, each
-    activity in code order. Seven queries whatever the number of cycles and
-    activities: cycles, activities, reports and deadlines (serie_do_plano),
-    links in force (three), institutions."""
-    hoje = hoje or timezone.localdate()
-    ciclos = ciclos_da_serie(plano, hoje)
-    atividades = list(
-        Atividade.objects.do_plano(plano)
-        .em_ordem()
-        .values("pk", "codigo", "prazo", "peso", "acao__codigo", "acao__objetivo__codigo")
-    )
-    if not ciclos:
-        return []
-    visoes = serie_do_plano(ciclos, atividades, hoje)
-    vinculos = vinculos_nas_datas(plano.pk, sorted({v.data for v in visoes.values()}))
-    slugs = dict(Instituicao.objects.values_list("pk", "slug"))
-    linhas = []
-    for ciclo in ciclos:
-        visao = visoes[ciclo.pk]
-        por_atividade: dict[int, list[str]] = {}
-        for atividade_id, instituicao_id in vinculos[visao.data]:
-            por_atividade.setdefault(atividade_id, []).append(slugs[instituicao_id])
-        linhas.extend(
-            LinhaDaSerie(
-                ciclo=ciclo,
-                data=visao.data,
-                situacao=visao.situacoes[atividade["pk"]],
-                plano=plano.sigla,
-                atividade=atividade,
-                instituicoes=tuple(sorted(por_atividade.get(atividade["pk"], ()))),
+class Serie(Sequence):
+    """The rows of the `serie` data set: one per activity per cycle opened so
+    far, cycle by cycle, each activity in code order; optionally only some
+    cycles or activities (the API's filters). Two queries up front (cycles,
+    activities); the views are computed when rows are read, and a slice (a
+    page of the API) computes only the cycles it covers: five queries more
+    (reports and deadlines, serie_do_plano; links in force, three) and the
+    institutions' identifiers, whatever the number of cycles and activities."""
+
+    def __init__(
+        self,
+        plano: Plano,
+        hoje: date | None = None,
+        *,
+        ciclo: str | None = None,
+        objetivo: str | None = None,
+        atividade: str | None = None,
+    ):
+        self.plano = plano
+        self.hoje = hoje or timezone.localdate()
+        self.ciclos = [
+            c for c in ciclos_da_serie(plano, self.hoje) if ciclo is None or c.codigo == ciclo
+        ]
+        self.atividades = [
+            a
+            for a in Atividade.objects.do_plano(plano)
+            .em_ordem()
+            .values("pk", "codigo", "prazo", "peso", "acao__codigo", "acao__objetivo__codigo")
+            if (objetivo is None or a["acao__objetivo__codigo"] == objetivo)
+            and (atividade is None or a["codigo"] == atividade)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.ciclos) * len(self.atividades) if self.atividades else 0
+
+    def _linhas(self, ciclos: list[Ciclo]) -> list[LinhaDaSerie]:
+        if not ciclos or not self.atividades:
+            return []
+        visoes = serie_do_plano(ciclos, self.atividades, self.hoje)
+        datas = sorted({v.data for v in visoes.values()})
+        vinculos = vinculos_nas_datas(self.plano.pk, datas)
+        slugs = dict(Instituicao.objects.values_list("pk", "slug"))
+        linhas = []
+        for ciclo in ciclos:
+            visao = visoes[ciclo.pk]
+            por_atividade: dict[int, list[str]] = {}
+            for atividade_id, instituicao_id in vinculos[visao.data]:
+                por_atividade.setdefault(atividade_id, []).append(slugs[instituicao_id])
+            linhas.extend(
+                LinhaDaSerie(
+                    ciclo=ciclo,
+                    data=visao.data,
+                    situacao=visao.situacoes[atividade["pk"]],
+                    plano=self.plano.sigla,
+                    atividade=atividade,
+                    instituicoes=tuple(sorted(por_atividade.get(atividade["pk"], ()))),
+                )
+                for atividade in self.atividades
             )
-            for atividade in atividades
-        )
-    return linhas
+        return linhas
+
+    def __iter__(self) -> Iterator[LinhaDaSerie]:
+        return iter(self._linhas(self.ciclos))
+
+    def __getitem__(self, indice):
+        if not isinstance(indice, slice):
+            return self[indice : indice + 1][0]
+        inicio, fim, passo = indice.indices(len(self))
+        if inicio >= fim:
+            return []
+        n = len(self.atividades)
+        primeiro, ultimo = inicio // n, (fim - 1) // n
+        linhas = self._linhas(self.ciclos[primeiro : ultimo + 1])
+        return linhas[inicio - primeiro * n : fim - primeiro * n : passo]
+
+
+def linhas_da_serie(plano: Plano, hoje: date | None = None) -> Serie:
+    """Every row of the `serie` data set (Serie)."""
+    return Serie(plano, hoje)

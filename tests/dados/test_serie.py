@@ -296,3 +296,13 @@ def test_serie_e_ciclo_custam_o_mesmo_com_100_vezes_os_dados(client, plano, pf):
     assert antes["/dados/serie.csv"] == 9
     # + the cycle's codes (the filter's accepted values).
     assert antes[f"/api/v1/serie/?ciclo={codigo}"] == 10
+
+
+def test_folha_sobre_diz_o_ciclo_e_aponta_para_o_plano_no_ciclo(client, demo):
+    from openpyxl import load_workbook
+
+    primeiro = ciclos(demo)[0]
+    conteudo = baixar(client, f"/dados/atividades.xlsx?ciclo={primeiro.codigo}&objetivo=2")
+    sobre = dict(load_workbook(io.BytesIO(conteudo))["Sobre"].iter_rows(values_only=True))
+    assert f"Ciclo: no fechamento do ciclo {primeiro.codigo}" in sobre["Filtros aplicados"]
+    assert sobre["Página"] == f"http://testserver/plano/?objetivo=2&ciclo={primeiro.codigo}"
