@@ -2,7 +2,8 @@
 .tar.gz (commands salvar_copia and restaurar_copia; README).
 
 The copy holds `banco.json` (every table but sessions, content types and
-permissions, which are referred to by natural key; primary keys kept, so
+permissions, which are referred to by natural key; datetimes to the
+microsecond; primary keys kept, so
 every URL with an id still works; read in one REPEATABLE READ transaction on
 PostgreSQL, so it is one consistent moment), `arquivos/` (every file the
 database refers to in a FileField, read after the database: files are
@@ -23,9 +24,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, models, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 EXCLUIDOS = ["contenttypes", "auth.permission", "sessions"]
+# Django's JSON to the microsecond (operacao.serializacao; SERIALIZATION_MODULES).
+FORMATO = "copia"
 
 
 class CopiaInvalida(Exception):
@@ -59,6 +63,7 @@ def salvar(destino: Path) -> dict:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         call_command(
             "dumpdata",
+            format=FORMATO,
             exclude=EXCLUIDOS,
             natural_foreign=True,
             natural_primary=True,
@@ -124,7 +129,7 @@ def restaurar(origem: Path) -> dict:
             raise CopiaInvalida(f"Caminho fora da pasta de evidências: {nome}")
         caminho.parent.mkdir(parents=True, exist_ok=True)
         caminho.write_bytes(conteudo)
-    with tempfile.NamedTemporaryFile(suffix=".json") as temporario:
+    with tempfile.NamedTemporaryFile(suffix=f".{FORMATO}") as temporario:
         temporario.write(banco)
         temporario.flush()
         with transaction.atomic():
@@ -133,7 +138,11 @@ def restaurar(origem: Path) -> dict:
             from django.contrib.auth.models import Group
 
             Group.objects.all().delete()
-            call_command("loaddata", temporario.name, verbosity=0)
+            # The copy holds the whole history: loading users' groups would
+            # add a history entry per staff member, dated the restore
+            # (django-simple-history records m2m changes even of raw loads).
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                call_command("loaddata", temporario.name, verbosity=0)
             # Never bring back a live session (none is copied; none may remain).
             from django.contrib.sessions.models import Session
 

@@ -125,6 +125,8 @@ else:
     DATABASES = {"default": dj_database_url.parse(required("DATABASE_URL"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The backup's format: Django's JSON, datetimes to the microsecond.
+SERIALIZATION_MODULES = {"copia": "operacao.serializacao"}
 AUTH_USER_MODEL = "parceiros.Usuario"
 
 AUTH_PASSWORD_VALIDATORS = [
