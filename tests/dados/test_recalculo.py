@@ -251,3 +251,69 @@ def test_um_ciclo_anterior_difere_do_atual_nos_arquivos(client, demo_com_pesos):
         != (antigo[c]["situacao"], antigo[c]["percentual"])
     }
     assert "1.1.1" in mudaram and len(mudaram) >= 5
+
+
+def tabela_de_tendencia(html: str, id_: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """(cycle code, evaluation date) of each column, and each row's cells by name."""
+    tabela = trecho(html, id_, "</table>")
+    colunas = re.findall(r'\?ciclo=([\w.]+)">[\w.]+</a> .*?<time datetime="([\d-]+)"', tabela)
+    linhas = {}
+    for cabeca, resto in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', tabela, re.S):
+        nome = re.sub(r"<[^>]+>", "", cabeca).strip()
+        linhas[nome] = [
+            re.sub(r"\s+", " ", c).strip()
+            for c in re.findall(r'<td class="numero">(.*?)</td>', resto, re.S)
+        ]
+    return colunas, linhas
+
+
+def test_tendencias_do_painel_saem_da_serie(client, demo_com_pesos):
+    """The painel's trend tables (execution and coverage at each cycle's
+    close) from serie.csv, relatos.csv and instituicoes.csv alone."""
+    serie = baixar_csv(client, "/dados/serie.csv")
+    relatos = baixar_csv(client, "/dados/relatos.csv")
+    siglas = {i["instituicao"]: i["sigla"] for i in baixar_csv(client, "/dados/instituicoes.csv")}
+    ciclos = list(dict.fromkeys(li["ciclo"] for li in serie))
+    por_ciclo = {}
+    for ciclo in ciclos:
+        linhas = [
+            {**li, "situacao": li["situacao_exibida"]} for li in serie if li["ciclo"] == ciclo
+        ]
+        vinculos = {
+            li["atividade_codigo"]: [siglas[i] for i in li["instituicoes"].split("; ") if i]
+            for li in linhas
+        }
+        por_ciclo[ciclo] = (
+            linhas[0]["data_de_avaliacao"],
+            recalcular(linhas, vinculos, relatos, ciclo),
+        )
+
+    html = client.get("/").content.decode()
+    colunas, execucao_ = tabela_de_tendencia(html, "tabela-execucao-por-ciclo")
+    assert colunas == [(c, por_ciclo[c][0]) for c in ciclos]
+    esperado = {"Execução do plano": [pct(por_ciclo[c][1].execucao) for c in ciclos]}
+    for objetivo in por_ciclo[ciclos[-1]][1].por_objetivo:
+        esperado[f"Objetivo {objetivo}"] = [
+            pct(por_ciclo[c][1].por_objetivo[objetivo]) for c in ciclos
+        ]
+    assert execucao_ == esperado
+
+    def celula(validadas: int, esperadas: int) -> str:
+        return f'{pct(cobertura(validadas, esperadas))} <span class="contagem">({validadas} de {esperadas})</span>'
+
+    colunas, cobertura_ = tabela_de_tendencia(html, "tabela-cobertura-por-ciclo")
+    assert [c for c, _ in colunas] == ciclos
+    esperado = {
+        "Cobertura geral": [
+            celula(por_ciclo[c][1].validadas, por_ciclo[c][1].esperadas) for c in ciclos
+        ]
+    }
+    for sigla in sorted({s for c in ciclos for s in por_ciclo[c][1].por_instituicao}):
+        esperado[sigla] = [
+            celula(*por_ciclo[c][1].por_instituicao[sigla])
+            if sigla in por_ciclo[c][1].por_instituicao
+            else "—"
+            for c in ciclos
+        ]
+    assert cobertura_ == esperado
+    assert len(esperado) > 2  # the overall row and at least two institutions
