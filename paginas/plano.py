@@ -13,7 +13,6 @@ from django.utils.safestring import SafeString
 
 from comum.consultas import endereco_com_consulta
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
-from monitoramento.indicadores import Grupo
 from monitoramento.models import Atualizacao, Evidencia
 from parceiros.models import Instituicao
 from plano.filters import (
@@ -28,9 +27,11 @@ from plano.filters import (
     palavras_da_busca,
 )
 from plano.historico import alteracoes_do_plano
-from plano.indicadores import ROTULOS, situacao_exibida
+from plano.indicadores import ROTULOS
 from plano.models import Acao, Atividade, Plano, partes_do_codigo
 from plano.referencias import codigos_citados, com_referencias
+
+from .ciclo import Momento, chave_de_ordem, ciclo_escolhido
 
 
 def plano_padrao() -> Plano:
@@ -67,31 +68,32 @@ class Estrutura:
         return com_referencias(texto, self.codigos, endereco_do_item)
 
 
-def trilha(*itens) -> list[dict]:
-    """Breadcrumb: the plan, then each item down to the current one."""
-    return [{"rotulo": "Plano", "url": reverse("plano:plano")}] + [
+def trilha(*itens, consulta: str = "") -> list[dict]:
+    """Breadcrumb: the plan, then each item down to the current one; every
+    link with `consulta` ("?ciclo=…": the state the page shows)."""
+    return [{"rotulo": "Plano", "url": reverse("plano:plano") + consulta}] + [
         {
             "rotulo": f"{item._meta.verbose_name.capitalize()} {item.codigo}",
-            "url": item.get_absolute_url(),
+            "url": item.get_absolute_url() + consulta,
         }
         for item in itens
     ]
 
 
-def situacao_de(atividade: Atividade, hoje: date) -> dict:
-    valor = situacao_exibida(atividade.situacao, atividade.prazo, hoje)
-    return {"valor": valor, "rotulo": ROTULOS[valor]}
-
-
-def cartao(atividade: Atividade, estrutura: Estrutura, hoje: date, palavras: list[str]) -> dict:
+def cartao(
+    atividade: Atividade, estrutura: Estrutura, momento: Momento, palavras: list[str]
+) -> dict:
     """What one activity's card shows: its text (with cited codes linked and
-    the search words highlighted), situation and, while searching, where the
-    words were found."""
+    the search words highlighted), situation, % and deadline (now or at the
+    close of the cycle chosen) and, while searching, where the words were found."""
     nivel = getattr(atividade, "nivel_da_busca", None)
+    retrato = momento.retrato(atividade)
     return {
         "atividade": atividade,
         "texto": destacar(estrutura.html(atividade.texto), palavras),
-        "situacao": situacao_de(atividade, hoje),
+        "situacao": retrato.situacao,
+        "percentual": retrato.percentual,
+        "prazo": retrato.prazo,
         "encontrada": NIVEIS_DA_BUSCA[nivel] if nivel and palavras else "",
     }
 
@@ -164,13 +166,15 @@ def sem_vazios(consulta: QueryDict) -> QueryDict:
 # (docs/adr, "plano-paginado").
 POR_PAGINA = 100
 # The query parameters /plano/ reads besides its filters.
-PARAMETROS_DO_PLANO = ("ordem", "pagina")
+PARAMETROS_DO_PLANO = ("ordem", "pagina", "ciclo")
 
 
-def consulta_canonica(filtro: AtividadeFilter, consulta: QueryDict, ordem: str) -> str:
+def consulta_canonica(
+    filtro: AtividadeFilter, consulta: QueryDict, ordem: str, momento: Momento | None = None
+) -> str:
     """The page's address as a link to share: its valid filters with the
     values applied (an institution's slug, whatever spelling was typed), its
-    order when not the default and its page, normalised by
+    order when not the default, its page and its cycle, normalised by
     comum.consultas.consulta_normalizada."""
     filtro.is_valid()
     valores = {
@@ -182,37 +186,100 @@ def consulta_canonica(filtro: AtividadeFilter, consulta: QueryDict, ordem: str) 
         valores["ordem"] = ordem
     if consulta.get("pagina") not in (None, "", "1"):
         valores["pagina"] = consulta["pagina"]
+    if momento is not None and momento.ciclo is not None:
+        valores["ciclo"] = momento.ciclo.codigo
     return endereco_com_consulta(reverse("plano:plano"), valores)
 
 
-def evidencias_publicadas(ids: list[int]) -> dict[int, int]:
+def evidencias_publicadas(ids: list[int], ciclo=None) -> dict[int, int]:
     """How many pieces of evidence the published reports of each of these
-    activities carry (one query, for one page of cards)."""
+    activities carry (those of `ciclo` or earlier, if given): one query, for
+    one page of cards."""
+    evidencias = Evidencia.objects.filter(
+        atualizacao__atividade__in=ids, atualizacao__estado=Atualizacao.Estado.PUBLICADA
+    )
+    if ciclo is not None:
+        evidencias = evidencias.filter(atualizacao__ciclo__inicio__lte=ciclo.inicio)
     return dict(
-        Evidencia.objects.filter(
-            atualizacao__atividade__in=ids, atualizacao__estado=Atualizacao.Estado.PUBLICADA
-        )
-        .order_by()
+        evidencias.order_by()
         .values_list("atualizacao__atividade")
         .annotate(n=Count("pk"))
         .values_list("atualizacao__atividade", "n")
     )
 
 
+def filtrar_exceto(filtro: AtividadeFilter, nomes: set[str]):
+    """The filter set's queryset with its valid filters but `nomes` applied
+    (FilterSet.filter_queryset, leaving those to the caller)."""
+    filtro.is_valid()
+    queryset = filtro.queryset.all()
+    for nome, valor in filtro.form.cleaned_data.items():
+        if nome not in nomes:
+            queryset = filtro.filters[nome].filter(queryset, valor)
+    return queryset
+
+
+# The filters that look at what changes from cycle to cycle: with ?ciclo=,
+# they are applied to each activity's values at the close (Momento).
+FILTROS_DO_CICLO = {"situacao", "prazo"}
+
+
+def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numero):
+    """/plano/'s page of activities at the close of the cycle chosen: the
+    other filters (and a search's rank) in the database; situação, deadline
+    and their orders on the values at the close. Four queries: the filtered
+    activities' ids and deadlines, plano_no_ciclo's two, this page's activities
+    (with one more for their links)."""
+    chave = chave_de_ordem(ordem)
+    queryset = ordenar(
+        filtrar_exceto(filtro, FILTROS_DO_CICLO),
+        ordem if chave is None else ORDEM_CODIGO,
+        momento.hoje,
+    )
+    campos = ["pk", "prazo"] + (
+        ["nivel_da_busca"] if "nivel_da_busca" in queryset.query.annotations else []
+    )
+    linhas = list(queryset.values(*campos))
+    momento.avaliar(linhas)
+    situacao = filtro.form.cleaned_data.get("situacao")
+    prazo = filtro.form.cleaned_data.get("prazo")
+    ids = [
+        linha["pk"]
+        for linha in linhas
+        if (not situacao or momento.no_ciclo(linha["pk"]).situacao["valor"] == situacao)
+        and (not prazo or momento.atende_ao_prazo(momento.no_ciclo(linha["pk"]).prazo, prazo))
+    ]
+    if chave is not None:
+        ids.sort(key=lambda pk: chave(momento.no_ciclo(pk)))
+    pagina = Paginator(ids, POR_PAGINA).get_page(numero)
+    niveis = {linha["pk"]: linha.get("nivel_da_busca") for linha in linhas}
+    por_id = {a.pk: a for a in Atividade.objects.para_plano().filter(pk__in=list(pagina))}
+    atividades = [por_id[pk] for pk in pagina]
+    for atividade in atividades:
+        if niveis[atividade.pk] is not None:
+            atividade.nivel_da_busca = niveis[atividade.pk]
+    return pagina, atividades
+
+
 def plano(request):
     """/plano/: every activity as a card, grouped by objective and action (or
-    sorted by ?ordem=), filtered and searched, a page of POR_PAGINA at a time.
+    sorted by ?ordem=), filtered and searched, a page of POR_PAGINA at a time;
+    with ?ciclo=, as at the close of that cycle.
 
-    Queries: 1. the plan's structure (Estrutura); 2. the institutions linked
-    to the plan (filter choices, sigla spellings); 3. how many activities the
-    filters keep; 4. this page's activities with action, objective and
-    published evidence count; 5. their links with institutions."""
+    Queries: 1. the plan's structure (Estrutura); 2. the cycles opened so far
+    (the selector); 3. the institutions linked to the plan (filter choices,
+    sigla spellings); 4. how many activities the filters keep; 5. this page's
+    activities with action and objective; 6. their links with institutions;
+    7. their published evidence count. With ?ciclo=, 4 becomes the filtered
+    activities' ids and 5-6 plano_no_ciclo's reports and deadlines
+    (pagina_no_ciclo): nine queries."""
     consulta = sem_vazios(request.GET)
     if consulta != request.GET:
         # The form sends every field; the address to share keeps only those in use.
         return redirect(f"{request.path}?{consulta.urlencode()}" if consulta else request.path)
     hoje = timezone.localdate()
     estrutura = Estrutura.carregar()
+    momento = Momento.do_pedido(request, estrutura.plano, hoje)
     instituicoes = list(
         Instituicao.objects.filter(vinculos__atividade__acao__objetivo__plano=estrutura.plano)
         .distinct()
@@ -233,12 +300,17 @@ def plano(request):
     )
     buscando = "nivel_da_busca" in filtro.qs.query.annotations
     ordem = ordem_pedida(consulta.get("ordem"), buscando=buscando)
-    pagina = Paginator(ordenar(filtro.qs, ordem, hoje), POR_PAGINA).get_page(consulta.get("pagina"))
-    atividades = list(pagina)
-    contagens = evidencias_publicadas([atividade.pk for atividade in atividades])
+    if momento.ciclo is None:
+        pagina = Paginator(ordenar(filtro.qs, ordem, hoje), POR_PAGINA).get_page(
+            consulta.get("pagina")
+        )
+        atividades = list(pagina)
+    else:
+        pagina, atividades = pagina_no_ciclo(filtro, ordem, momento, consulta.get("pagina"))
+    contagens = evidencias_publicadas([atividade.pk for atividade in atividades], momento.ciclo)
     for atividade in atividades:
         atividade.evidencias_publicadas = contagens.get(atividade.pk, 0)
-    cartoes = [cartao(atividade, estrutura, hoje, palavras) for atividade in atividades]
+    cartoes = [cartao(atividade, estrutura, momento, palavras) for atividade in atividades]
     return render(
         request,
         "plano/plano.html",
@@ -257,9 +329,19 @@ def plano(request):
             "grupos": grupos_do_plano(cartoes, estrutura, palavras)
             if ordem == ORDEM_CODIGO
             else [],
-            "endereco_canonico": consulta_canonica(filtro, consulta, ordem),
+            "endereco_canonico": consulta_canonica(filtro, consulta, ordem, momento),
+            "momento": momento,
+            "atual": endereco_atual(request.path, consulta),
         },
     )
+
+
+def endereco_atual(caminho: str, consulta: QueryDict) -> str:
+    """The page in the current state: its parameters but the cycle and the page."""
+    resto = consulta.copy()
+    for chave in ("ciclo", "pagina"):
+        resto.pop(chave, None)
+    return f"{caminho}?{resto.urlencode()}" if resto else caminho
 
 
 def item(request, codigo: str):
@@ -277,10 +359,14 @@ def item(request, codigo: str):
 
 
 def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
+    # Queries: 1. the structure (item); 2. the cycles opened so far; 3. the
+    # objective's activities; with ?ciclo=, 4-5. their situation at the close
+    # (monitoramento.ciclos.plano_no_ciclo).
     acoes = [acao for acao in estrutura.acoes if acao.objetivo.codigo == codigo]
     objetivo = acoes[0].objetivo
-    hoje = timezone.localdate()
+    momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
     atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).em_ordem())
+    momento.avaliar(atividades)
     por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
     return render(
         request,
@@ -288,16 +374,17 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
         {
             "plano": estrutura.plano,
             "objetivo": objetivo,
-            "trilha": trilha(objetivo),
+            "trilha": trilha(objetivo, consulta=momento.consulta),
             "texto": estrutura.html(objetivo.texto),
-            "progresso": Grupo.de_atividades(atividades, hoje),
+            "progresso": momento.grupo(atividades),
+            "momento": momento,
             "acoes": [
                 {
                     "acao": acao,
                     "texto": estrutura.html(acao.texto),
-                    "progresso": Grupo.de_atividades(por_acao.get(acao.pk, []), hoje),
+                    "progresso": momento.grupo(por_acao.get(acao.pk, [])),
                     "atividades": [
-                        {"atividade": atividade, "situacao": situacao_de(atividade, hoje)}
+                        {"atividade": atividade, "retrato": momento.retrato(atividade)}
                         for atividade in por_acao.get(acao.pk, [])
                     ],
                 }
@@ -308,9 +395,13 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
 
 
 def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
+    # Queries: 1. the structure (item); 2. the cycles opened so far; 3-4. the
+    # action's activities with their links; with ?ciclo=, 5-6. their situation
+    # at the close (monitoramento.ciclos.plano_no_ciclo).
     acao = next(acao for acao in estrutura.acoes if acao.codigo == codigo)
-    hoje = timezone.localdate()
+    momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
     atividades = list(Atividade.objects.para_plano().filter(acao=acao))
+    momento.avaliar(atividades)
     return render(
         request,
         "plano/acao.html",
@@ -318,14 +409,15 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
             "plano": estrutura.plano,
             "acao": acao,
             "objetivo": acao.objetivo,
-            "trilha": trilha(acao.objetivo, acao),
+            "trilha": trilha(acao.objetivo, acao, consulta=momento.consulta),
             "texto": estrutura.html(acao.texto),
-            "progresso": Grupo.de_atividades(atividades, hoje),
+            "progresso": momento.grupo(atividades),
+            "momento": momento,
             "atividades": [
                 {
                     "atividade": atividade,
                     "texto": estrutura.html(atividade.texto),
-                    "situacao": situacao_de(atividade, hoje),
+                    "retrato": momento.retrato(atividade),
                 }
                 for atividade in atividades
             ],
@@ -342,10 +434,7 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
     hoje = timezone.localdate()
     atividade = Atividade.objects.para_plano().do_plano(estrutura.plano).filter(codigo=codigo).get()
     ciclos_abertos = ciclos_para_escolha(estrutura.plano, hoje)
-    codigo_do_ciclo = request.GET.get("ciclo", "").strip()
-    ciclo = next((c for c in ciclos_abertos if c.codigo == codigo_do_ciclo), None)
-    if codigo_do_ciclo and ciclo is None:
-        raise Http404("Ciclo não encontrado.")
+    ciclo = ciclo_escolhido(ciclos_abertos, request.GET.get("ciclo"))
     serie = serie_do_plano(ciclos_abertos, [atividade], hoje)
     por_ciclo = []
     for c in sorted(ciclos_abertos, key=lambda c: c.inicio):
@@ -358,17 +447,12 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
                 "exibida": {"valor": no_ciclo.exibida, "rotulo": ROTULOS[no_ciclo.exibida]},
             }
         )
+    visao = serie[ciclo.pk] if ciclo is not None else None
+    momento = Momento(ciclos_abertos, ciclo, hoje, visao)
+    retrato = momento.retrato(atividade)
+    situacao, percentual, prazo = retrato.situacao, retrato.percentual, retrato.prazo
     alteracoes = alteracoes_do_plano(estrutura.plano, atividade_id=atividade.pk)
     original = _prazo_original(atividade, alteracoes)
-    if ciclo is not None:
-        visao = serie[ciclo.pk]
-        no_ciclo = visao.situacoes[atividade.pk]
-        situacao = {"valor": no_ciclo.exibida, "rotulo": ROTULOS[no_ciclo.exibida]}
-        percentual, prazo = no_ciclo.percentual, no_ciclo.prazo
-    else:
-        visao = None
-        situacao = situacao_de(atividade, hoje)
-        percentual, prazo = atividade.percentual, atividade.prazo
     relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
     if ciclo is not None:
         relatos = relatos.filter(ciclo__inicio__lte=ciclo.inicio)
@@ -388,7 +472,13 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
             "atividade": atividade,
             "acao": atividade.acao,
             "objetivo": atividade.acao.objetivo,
-            "trilha": trilha(atividade.acao.objetivo, atividade.acao, atividade),
+            "trilha": trilha(
+                atividade.acao.objetivo,
+                atividade.acao,
+                atividade,
+                consulta=momento.consulta,
+            ),
+            "momento": momento,
             "texto": estrutura.html(atividade.texto),
             "texto_da_acao": estrutura.html(atividade.acao.texto),
             "texto_do_objetivo": estrutura.html(atividade.acao.objetivo.texto),

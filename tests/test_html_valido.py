@@ -60,7 +60,14 @@ def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     carregar_demo()
     primeiro = Ciclo.objects.order_by("inicio").first()
     paginas = {}
-    novas = [f"/?ciclo={primeiro.codigo}", f"/plano/1.1.1/?ciclo={primeiro.codigo}"]
+    novas = [
+        f"{url}?ciclo={primeiro.codigo}"
+        for url in ["/", "/plano/", "/plano/1/", "/plano/1.1/", "/plano/1.1.1/"]
+    ] + [
+        f"/plano/?objetivo=1&situacao=em_andamento&ordem=percentual&ciclo={primeiro.codigo}",
+        f"/parceiros/?ciclo={primeiro.codigo}",
+        f"/parceiros/pf/?ciclo={primeiro.codigo}",
+    ]
     for url in [*PAGINAS, *novas, "/plano/alteracoes/"]:
         resposta = client.get(url)
         assert resposta.status_code == 200, url
