@@ -3,14 +3,13 @@ current one or the plan at the close of a cycle (monitoramento.ciclos), and
 what each activity shows in it."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.http import Http404, QueryDict
 
 from monitoramento.ciclos import PlanoNoCiclo, ciclos_para_escolha, plano_no_ciclo
 from monitoramento.indicadores import Grupo
 from monitoramento.models import Ciclo
-from plano.filters import PRAZO_A_VENCER, PRAZO_VENCIDO
 from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS, situacao_exibida
 
 
@@ -115,15 +114,6 @@ class Momento:
                 hoje=self.data,
             )
         return grupo
-
-    def atende_ao_prazo(self, prazo: date | None, filtro: str) -> bool:
-        """plano.filters.AtividadeFilter.filtrar_prazo's rule on the deadline in
-        force, judged on the evaluation date."""
-        if filtro == PRAZO_VENCIDO:
-            return prazo is not None and prazo < self.data
-        if filtro == PRAZO_A_VENCER:
-            return prazo is not None and self.data <= prazo <= self.data + timedelta(days=365)
-        return prazo is None
 
 
 POSICAO_DA_SITUACAO = {valor: i for i, (valor, _rotulo) in enumerate(SITUACOES_EXIBIDAS)}

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from comum.consultas import endereco_com_consulta
+from dados.selecao import consulta_valida
+from dados.serie import FILTROS_DO_CICLO, NoCiclo
+from dados.serie import _passa as passa_nos_filtros_do_ciclo
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.models import Atualizacao, Evidencia
 from parceiros.models import Instituicao
@@ -208,7 +211,7 @@ def evidencias_publicadas(ids: list[int], ciclo=None) -> dict[int, int]:
     )
 
 
-def filtrar_exceto(filtro: AtividadeFilter, nomes: set[str]):
+def filtrar_exceto(filtro: AtividadeFilter, nomes):
     """The filter set's queryset with its valid filters but `nomes` applied
     (FilterSet.filter_queryset, leaving those to the caller)."""
     filtro.is_valid()
@@ -217,11 +220,6 @@ def filtrar_exceto(filtro: AtividadeFilter, nomes: set[str]):
         if nome not in nomes:
             queryset = filtro.filters[nome].filter(queryset, valor)
     return queryset
-
-
-# The filters that look at what changes from cycle to cycle: with ?ciclo=,
-# they are applied to each activity's values at the close (Momento).
-FILTROS_DO_CICLO = {"situacao", "prazo"}
 
 
 def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numero):
@@ -241,13 +239,14 @@ def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numer
     )
     linhas = list(queryset.values(*campos))
     momento.avaliar(linhas)
-    situacao = filtro.form.cleaned_data.get("situacao")
-    prazo = filtro.form.cleaned_data.get("prazo")
+    # The open data's rule (dados.serie), so a page and its download agree.
+    visao, filtros = momento.visao, filtro.form.cleaned_data
     ids = [
         linha["pk"]
         for linha in linhas
-        if (not situacao or momento.no_ciclo(linha["pk"]).situacao["valor"] == situacao)
-        and (not prazo or momento.atende_ao_prazo(momento.no_ciclo(linha["pk"]).prazo, prazo))
+        if passa_nos_filtros_do_ciclo(
+            NoCiclo(visao.ciclo, visao.data, visao.situacoes[linha["pk"]]), filtros
+        )
     ]
     if chave is not None:
         ids.sort(key=lambda pk: chave(momento.no_ciclo(pk)))
@@ -330,10 +329,20 @@ def plano(request):
             if ordem == ORDEM_CODIGO
             else [],
             "endereco_canonico": consulta_canonica(filtro, consulta, ordem, momento),
+            "arquivos": consulta_dos_arquivos(filtro, momento),
             "momento": momento,
             "atual": endereco_atual(request.path, consulta),
         },
     )
+
+
+def consulta_dos_arquivos(filtro: AtividadeFilter, momento: Momento) -> str:
+    """What "Baixar esta seleção" links carry: the valid filters
+    (dados.selecao.consulta_valida) and the cycle, which the files honour."""
+    consulta = QueryDict(consulta_valida(filtro), mutable=True)
+    if momento.ciclo is not None:
+        consulta["ciclo"] = momento.ciclo.codigo
+    return consulta.urlencode()
 
 
 def endereco_atual(caminho: str, consulta: QueryDict) -> str:

@@ -4,6 +4,8 @@ cycle stated on the page, a selector that needs no JavaScript and keeps the
 page's other parameters, links that keep the cycle, and a fixed number of
 queries whatever the plan's size."""
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 
@@ -174,6 +176,15 @@ def test_links_mantem_o_ciclo(client, demo):
     assert (
         f'href="/parceiros/pf/?ciclo={c}"' in client.get(f"/parceiros/?ciclo={c}").content.decode()
     )
+    # The selection's files are those of the cycle too (the open data honours it).
+    filtrado = client.get(f"/plano/?ciclo={c}&situacao=nao_iniciada").content.decode()
+    endereco = re.search(r'href="(/dados/[^"]+\.csv\?[^"]+)"', filtrado).group(1)
+    assert endereco.endswith(f"situacao=nao_iniciada&amp;ciclo={c}")
+    resposta = client.get(endereco.replace("&amp;", "&"))
+    arquivo = b"".join(resposta.streaming_content).decode("utf-8-sig")
+    registros = list(csv.DictReader(io.StringIO(arquivo)))
+    assert sorted(r["atividade_codigo"] for r in registros) == sorted(linhas(filtrado))
+    assert {r["situacao"] for r in registros} == {"nao_iniciada"}
     # Without a cycle, the links are the plain ones.
     assert "?ciclo=" not in client.get("/plano/").content.decode()
 
