@@ -12,6 +12,12 @@ _pedido = contextvars.ContextVar("pedido", default="-")
 _ID_VALIDO = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def identificador_do_pedido(environ) -> str:
+    """The proxy's X-Request-ID when it is a plain token, else a new one."""
+    recebido = environ.get("HTTP_X_REQUEST_ID", "")
+    return recebido if _ID_VALIDO.match(recebido) else uuid.uuid4().hex
+
+
 class IdDoPedido:
     """Middleware: gives each request an id for the logs and the response."""
 
@@ -19,8 +25,7 @@ class IdDoPedido:
         self.get_response = get_response
 
     def __call__(self, request):
-        recebido = request.META.get("HTTP_X_REQUEST_ID", "")
-        identificador = recebido if _ID_VALIDO.match(recebido) else uuid.uuid4().hex
+        identificador = identificador_do_pedido(request.META)
         request.id_do_pedido = identificador
         marca = _pedido.set(identificador)
         try:

@@ -4,7 +4,8 @@
 this process's memory and a replay of the stored status, headers and body, so
 it costs less than whitenoise does inside the middleware stack. The stored
 headers are the ones the whole stack set on the miss (CSP, HSTS, nosniff,
-X-Frame-Options, Referrer-Policy, CORS, ETag), so a hit carries every one.
+X-Frame-Options, Referrer-Policy, CORS, ETag), so a hit carries every one,
+but X-Request-ID, which is each request's own (operacao.registro).
 
 The key (`chave`) covers the build (settings.BUILD_ID), the public plan, the
 scheme and host, the path, the normalised query, the public data version
@@ -32,6 +33,8 @@ from django.db import close_old_connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
+
+from operacao.registro import identificador_do_pedido
 
 CHAVE_DO_TOKEN = "paecm:versao-publica"  # noqa: S105 - a cache key, not a secret
 # Models whose changes never reach a public page (accounts: no user names in
@@ -385,7 +388,7 @@ class CachePublico:
             '"' + hashlib.sha256(corpo).hexdigest()[:32] + '"'
         )
         modificado = _cabecalho(cabecalhos, "Last-Modified") or http_date()
-        cabecalhos = _sem(cabecalhos, "ETag", "Last-Modified", "Cache-Control")
+        cabecalhos = _sem(cabecalhos, "ETag", "Last-Modified", "Cache-Control", "X-Request-ID")
         if "html" in (_cabecalho(cabecalhos, "Content-Type") or ""):
             vary = _cabecalho(cabecalhos, "Vary")
             if vary is None:
@@ -402,6 +405,8 @@ class CachePublico:
             ("ETag", entrada.etag),
             ("Last-Modified", entrada.modificado),
             ("Cache-Control", cache_control_publico()),
+            # This request's id, never the one of the miss that stored the entry.
+            ("X-Request-ID", identificador_do_pedido(environ)),
         ]
         if self._nao_modificado(environ, entrada):
             start_response("304 Not Modified", _sem(cabecalhos, "Content-Length"))

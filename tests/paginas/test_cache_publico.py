@@ -165,6 +165,21 @@ def test_acerto_nao_consulta_o_banco_e_mantem_todos_os_cabecalhos(servidor, plan
     assert acerto["Cache-Control"].startswith("public, max-age=0, s-maxage=")
 
 
+def test_acerto_leva_o_id_do_proprio_pedido(servidor, plano):
+    """A hit answers with this request's X-Request-ID (the proxy's, or a new
+    one), never the one of the miss that stored the page: logs stay joinable."""
+    primeira = servidor.get("/plano/", x_request_id="pedido-da-falta-1")
+    assert primeira["X-Request-ID"] == "pedido-da-falta-1"
+    acerto = servidor.sem_consultas("/plano/", x_request_id="pedido-do-acerto-2")
+    assert acerto["X-Request-ID"] == "pedido-do-acerto-2"
+    sem_id = [servidor.sem_consultas("/plano/")["X-Request-ID"] for _ in range(2)]
+    assert len(set(sem_id)) == 2 and "pedido-da-falta-1" not in sem_id
+    assert all(len(i) == 32 for i in sem_id)
+    assert [v for k, v in acerto.cabecalhos if k.lower() == "x-request-id"] == [
+        "pedido-do-acerto-2"
+    ]
+
+
 def test_dados_abertos_em_cache_mantem_cors(servidor, plano):
     primeira = servidor.get("/dados/atividades.json", origin="https://outro.example")
     acerto = servidor.sem_consultas("/dados/atividades.json", origin="https://outro.example")
