@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
 
-LARGURA, ALTURA = 400, 220
-ESQUERDA, DIREITA, TOPO, BASE = 40, 88, 12, 190  # room for the axis and the labels
+# Drawn at about 1:1 on a 360 px phone (text stays 12 px), up to 1.5 times
+# that on a desktop (static/css/tendencias.css).
+LARGURA, ALTURA = 320, 200
+ESQUERDA, DIREITA, TOPO, BASE = 36, 84, 12, 170  # room for the axis and the labels
+# The top of the vertical axis: the first of these at or above every value,
+# so that a plan still near 0 % shows its movement; the axis says which.
+ESCALAS = (20, 50, 100)
 ALTURA_DO_ROTULO = 15  # the least vertical distance between two end labels
 LARGURA_DO_CICLO = 44  # below this, only every k-th cycle is written on the axis
 # One style per series, in order: dash pattern (SVG stroke-dasharray, "" for
@@ -63,8 +68,8 @@ def marca(forma: str, x: float, y: float, r: float = 4) -> str:
     )
 
 
-def _y(valor) -> float:
-    return round(BASE - (BASE - TOPO) * float(valor) / 100, 1)
+def _y(valor, escala: int) -> float:
+    return round(BASE - (BASE - TOPO) * float(valor) / escala, 1)
 
 
 def _afastar(series: list[Serie]) -> None:
@@ -79,10 +84,10 @@ def _afastar(series: list[Serie]) -> None:
         limite = serie.rotulo_y - ALTURA_DO_ROTULO
 
 
-def grafico_de_linhas(ciclos: list[str], series: list[Serie]) -> dict:
+def grafico_de_linhas(ciclos: list[str], series: list[Serie], destaque: str = "") -> dict:
     """The geometry of a line chart of `series` over `ciclos` (their codes),
     at most MAXIMO_DE_SERIES series (the caller picks which: see
-    mais_relevantes)."""
+    mais_relevantes); the cycle `destaque` is marked by a vertical line."""
     assert len(series) <= MAXIMO_DE_SERIES
     n = len(ciclos)
     largura_util = LARGURA - ESQUERDA - DIREITA
@@ -91,6 +96,8 @@ def grafico_de_linhas(ciclos: list[str], series: list[Serie]) -> dict:
         round(ESQUERDA + i * passo if n > 1 else ESQUERDA + largura_util / 2, 1) for i in range(n)
     ]
     salto = max(1, ceil(LARGURA_DO_CICLO / passo)) if n > 1 else 1
+    valores = [v for serie in series for v in serie.valores if v is not None]
+    escala = next((e for e in ESCALAS if all(v <= e for v in valores)), ESCALAS[-1])
     for i, serie in enumerate(series):
         serie.estilo = i
         serie.traco, serie.marcador = ESTILOS[i]
@@ -102,7 +109,7 @@ def grafico_de_linhas(ciclos: list[str], series: list[Serie]) -> dict:
                     serie.trechos.append(" ".join(trecho))
                 trecho = []
                 continue
-            y = _y(valor)
+            y = _y(valor, escala)
             trecho.append(f"{x},{y}")
             serie.pontos.append(
                 {
@@ -131,9 +138,16 @@ def grafico_de_linhas(ciclos: list[str], series: list[Serie]) -> dict:
         "direita": LARGURA - DIREITA,
         "topo": TOPO,
         "base": BASE,
-        "meio": _y(50),
+        "meio": _y(escala / 2, escala),
+        "escala": escala,
+        "metade": escala // 2,
         "ciclos": [
-            {"x": x, "codigo": codigo, "escrito": (n - 1 - i) % salto == 0}
+            {
+                "x": x,
+                "codigo": codigo,
+                "escrito": (n - 1 - i) % salto == 0 or codigo == destaque,
+                "destaque": codigo == destaque,
+            }
             for i, (x, codigo) in enumerate(zip(xs, ciclos, strict=True))
         ],
         "series": series,

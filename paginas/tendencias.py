@@ -16,34 +16,39 @@ def _rotulo(texto: str) -> str:
     return texto[: CARACTERES_DO_ROTULO - 1].rstrip() + "…"
 
 
-def _figura(pontos, linhas: list[dict], pesos: list[int], **textos) -> dict:
+def _figura(pontos, linhas: list[dict], pesos: list[int], destaque: str, **textos) -> dict:
     """A trend section: the chart of the overall row and of the heaviest
     others (as many as the chart has styles for), its caption, and the table
     of every row. `textos`: id, titulo (the heading), nome (the chart's
     accessible name), cada (one other row, "cada objetivo"), mais (which rows
     are drawn when not all are, "os {n} objetivos …"), tabela (the table's
-    caption), primeira (its first column's heading)."""
+    caption), primeira (its first column's heading). `destaque`: the code of
+    the cycle the painel shows (?ciclo=), marked on the chart."""
     series = [Serie(_rotulo(linha["rotulo"]), linha["valores"], linha["nome"]) for linha in linhas]
     desenhadas = [series[0], *mais_relevantes(series[1:], pesos, MAXIMO_DE_SERIES - 1)]
     for linha, serie in zip(linhas, series, strict=True):
         linha["serie"] = serie if serie in desenhadas else None
+    grafico = grafico_de_linhas([p.ciclo.codigo for p in pontos], desenhadas, destaque)
     legenda = (
-        "Eixo vertical: de 0\u00a0% (base) a 100\u00a0% (linha superior); um ponto por ciclo, "
+        f"Eixo vertical: de 0\u00a0% (base) a {grafico['escala']}\u00a0% (linha superior); "
+        "um ponto por ciclo, "
         f"em ordem. Linha contínua com círculos: {linhas[0]['nome'].lower()} ({ROTULO_GERAL}); "
         f"{textos['cada']} tem o seu traço e o seu marcador, com o nome escrito na ponta da linha "
         "(o mesmo traço aparece ao lado do nome, na tabela)."
     )
+    if destaque:
+        legenda += f" A linha vertical marca o ciclo {destaque}, mostrado nesta página."
     if len(desenhadas) < len(series):
         legenda += " O gráfico mostra " + textos["mais"].format(n=len(desenhadas) - 1) + "."
     return {
         **textos,
-        "grafico": grafico_de_linhas([p.ciclo.codigo for p in pontos], desenhadas),
+        "grafico": grafico,
         "linhas": linhas,
         "legenda": legenda,
     }
 
 
-def execucao_por_ciclo(pontos: list[PontoDaTendencia]) -> dict:
+def execucao_por_ciclo(pontos: list[PontoDaTendencia], destaque: str = "") -> dict:
     """The plan's execution and each objective's at each cycle's close;
     objectives drawn: those with the most activities."""
     objetivos = pontos[-1].objetivos if pontos else []
@@ -69,6 +74,7 @@ def execucao_por_ciclo(pontos: list[PontoDaTendencia]) -> dict:
         pontos,
         linhas,
         [o.total for o in objetivos],
+        destaque,
         id="execucao",
         titulo="Execução por ciclo",
         nome="Execução ponderada do plano e de cada objetivo específico no fechamento de cada ciclo",
@@ -79,7 +85,7 @@ def execucao_por_ciclo(pontos: list[PontoDaTendencia]) -> dict:
     )
 
 
-def cobertura_por_ciclo(pontos: list[PontoDaTendencia]) -> dict:
+def cobertura_por_ciclo(pontos: list[PontoDaTendencia], destaque: str = "") -> dict:
     """Coverage overall and of each institution expected to report in any
     cycle (by sigla), at each cycle's close; institutions drawn: those with
     the most expected reports over all the cycles."""
@@ -114,6 +120,7 @@ def cobertura_por_ciclo(pontos: list[PontoDaTendencia]) -> dict:
         pontos,
         linhas,
         [sum(c[i.pk].esperadas for c in por_ciclo if i.pk in c) for i in ordem],
+        destaque,
         id="cobertura",
         titulo="Cobertura dos relatos por ciclo",
         nome="Cobertura dos relatos, geral e por instituição, no fechamento de cada ciclo",

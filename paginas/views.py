@@ -100,8 +100,8 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
         "hoje": data,
         "tendencias": tendencias,
-        "execucao_por_ciclo": execucao_por_ciclo(tendencias),
-        "cobertura_por_ciclo": cobertura_por_ciclo(tendencias),
+        "execucao_por_ciclo": execucao_por_ciclo(tendencias, codigo),
+        "cobertura_por_ciclo": cobertura_por_ciclo(tendencias, codigo),
     }
 
 

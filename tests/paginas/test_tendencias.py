@@ -16,7 +16,13 @@ from monitoramento.ciclos import ciclos_para_escolha, cobertura_nos_ciclos, resu
 from monitoramento.demo import carregar_demo
 from monitoramento.models import Ciclo
 from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
-from paginas.graficos import ALTURA_DO_ROTULO, MAXIMO_DE_SERIES, Serie, grafico_de_linhas
+from paginas.graficos import (
+    ALTURA_DO_ROTULO,
+    ESQUERDA,
+    MAXIMO_DE_SERIES,
+    Serie,
+    grafico_de_linhas,
+)
 from plano.models import Atividade, Objetivo
 from tests import factories
 
@@ -169,6 +175,26 @@ def test_graficos_tem_nome_descricao_legenda_e_tabela(client, demo):
     assert f"O gráfico mostra as {MAXIMO_DE_SERIES - 1} instituições" in cobertura
     _, linhas = tabela(html, "tabela-cobertura-por-ciclo")
     assert len(linhas) > MAXIMO_DE_SERIES
+
+
+def test_ciclo_mostrado_e_marcado_nos_graficos(client, demo):
+    primeiro = ciclos_para_escolha(demo)[-1].codigo
+    atual = client.get("/").content.decode()
+    assert 'class="marco-ciclo"' not in atual
+    html = client.get(f"/?ciclo={primeiro}").content.decode()
+    for titulo in ("titulo-execucao-por-ciclo", "titulo-cobertura-por-ciclo"):
+        parte = secao(html, titulo)
+        assert parte.count('class="marco-ciclo"') == 1
+        assert f'class="ciclo destacado" x="{ESQUERDA}' in parte  # the first cycle, on the left
+        assert f"A linha vertical marca o ciclo {primeiro}, mostrado nesta página." in parte
+
+
+def test_eixo_vertical_vai_ate_a_menor_escala_que_cabe_cada_valor():
+    for valores, escala in (([0, 5, 19.9], 20), ([0, 20.1, 50], 50), ([None, 50.1], 100)):
+        g = grafico_de_linhas(["a", "b", "c"][: len(valores)], [Serie("Geral", valores)])
+        assert (g["escala"], g["metade"]) == (escala, escala // 2)
+        ys = [p["y"] for p in g["series"][0].pontos]
+        assert max(ys) <= g["base"] and min(ys) >= g["topo"]
 
 
 def test_sem_ciclo_aberto_nao_ha_grafico(client, plano):
