@@ -73,6 +73,8 @@ class Conjunto:
     registros: Callable[[Plano], models.QuerySet]
     # (column, data set, its column): each relation to another data set.
     chaves_estrangeiras: tuple[tuple[str, str, str], ...] = ()
+    # Values judged on today's date (lateness), so the file changes at midnight.
+    muda_a_cada_dia: bool = False
 
     def linhas(self, registros: Iterable) -> Iterator[list]:
         """One list of values per record, in column order. Nothing is a demo
@@ -421,6 +423,7 @@ ATIVIDADES = Conjunto(
         coluna_demonstracao(lambda a: a.atualizado_em is not None),
     ),
     registros=_atividades,
+    muda_a_cada_dia=True,
 )
 
 VINCULOS = Conjunto(
@@ -917,6 +920,7 @@ SERIE = Conjunto(
         coluna_demonstracao(lambda li: True),
     ),
     registros=linhas_da_serie,
+    muda_a_cada_dia=True,
     chaves_estrangeiras=(
         ("ciclo", "ciclos", "ciclo"),
         ("atividade_codigo", "atividades", "atividade_codigo"),

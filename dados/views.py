@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from comum.enderecos import absoluto
 from monitoramento.models import Ciclo
 
-from .conjuntos import ATIVIDADES, CONJUNTOS, Conjunto
+from .conjuntos import CONJUNTOS, Conjunto
 from .formatos import TIPOS_DE_CONTEUDO, gerar_csv, gerar_csv_excel, gerar_json, json_de
 from .pacote import (
     FORMATOS,
@@ -70,7 +70,7 @@ def arquivo(request, nome: str, formato: str):
         except ParametrosInvalidos as erro:
             return resposta_de_erro(erro.erros, json_de)
 
-    return responder(request, plano, gerar, muda_a_cada_dia=conjunto is ATIVIDADES)
+    return responder(request, plano, gerar, muda_a_cada_dia=conjunto.muda_a_cada_dia)
 
 
 def datapackage(request):

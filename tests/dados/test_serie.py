@@ -306,3 +306,21 @@ def test_folha_sobre_diz_o_ciclo_e_aponta_para_o_plano_no_ciclo(client, demo):
     sobre = dict(load_workbook(io.BytesIO(conteudo))["Sobre"].iter_rows(values_only=True))
     assert f"Ciclo: no fechamento do ciclo {primeiro.codigo}" in sobre["Filtros aplicados"]
     assert sobre["Página"] == f"http://testserver/plano/?objetivo=2&ciclo={primeiro.codigo}"
+
+
+def test_serie_muda_a_meia_noite_como_as_atividades(client, demo, monkeypatch):
+    """The open cycle is judged on today's date: at midnight the serie's
+    validators change even if no data did."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.http import http_date
+
+    from dados import versao
+
+    amanha = timezone.localtime().replace(microsecond=0) + timedelta(days=1)
+    monkeypatch.setattr(versao, "inicio_do_dia", lambda: amanha)
+    esperado = http_date(int(amanha.timestamp()))
+    assert client.get("/dados/serie.csv")["Last-Modified"] == esperado
+    assert client.get("/dados/atividades.csv")["Last-Modified"] == esperado
+    assert client.get("/dados/relatos.csv")["Last-Modified"] != esperado
