@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.template.loader import render_to_string
+from django.utils.timezone import localtime
 
 from comum.celulas import recusar_ilegais
 from operacao.correio import enfileirar
@@ -130,6 +131,34 @@ class EvidenciaForm(SemCaracteresIlegais, forms.ModelForm):
             "arquivo": "Opcional se houver link. PDF, ODT, DOCX, ODS, XLSX, PNG ou JPG, até 10 MB.",
         }
 
+    def __init__(self, *args, pendentes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oferecer_pendentes(pendentes)
+
+    def oferecer_pendentes(self, pendentes) -> None:
+        """Files this report received with a refused form (EvidenciaPendente):
+        the form may use one of them instead of a new upload."""
+        self.pendentes = {str(p.pk): p for p in pendentes}
+        self._bound_fields_cache.pop("pendente", None)
+        if not self.pendentes:
+            self.fields.pop("pendente", None)
+            return
+        self.fields["pendente"] = forms.ChoiceField(
+            label="Ou use um arquivo já recebido",
+            required=False,
+            choices=[
+                ("", "Nenhum"),
+                *(
+                    (
+                        pk,
+                        f"{p.nome_original} (recebido em {localtime(p.enviado_em):%d/%m/%Y %H:%M})",
+                    )
+                    for pk, p in self.pendentes.items()
+                ),
+            ],
+            help_text="Enviado antes, quando o formulário tinha erros: não é preciso escolhê-lo de novo.",
+        )
+
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
         if url:
@@ -163,6 +192,12 @@ class EvidenciaForm(SemCaracteresIlegais, forms.ModelForm):
 
     def clean(self):
         dados = super().clean()
+        pendente = self.pendentes.get(dados.get("pendente") or "")
+        if pendente is not None and not dados.get("arquivo"):
+            # The file already received: the evidence keeps its stored name.
+            dados["arquivo"] = pendente.arquivo.name
+            self.instance.nome_original = pendente.nome_original
+            self.instance.tipo_conteudo = pendente.tipo_conteudo
         if not dados.get("url") and not dados.get("arquivo") and not self.errors:
             raise forms.ValidationError("Informe um link ou envie um arquivo.")
         return dados

@@ -419,6 +419,39 @@ class Evidencia(MensagensDasRestricoes, models.Model):
         return self.url or f"/evidencias/{self.pk}/"
 
 
+class EvidenciaPendente(models.Model):
+    """A file uploaded with a report form that was then refused (an error
+    elsewhere on the form): kept for the report (activity, institution and
+    cycle, whether or not its draft exists yet), so nobody picks it twice.
+    It becomes an Evidencia when a later save uses it (the row goes, the file
+    stays); limpar_evidencias_pendentes removes those never used after
+    EVIDENCIAS_PENDENTES_DIAS days. Never shown to the public."""
+
+    atividade = models.ForeignKey(Atividade, on_delete=models.CASCADE, related_name="+")
+    instituicao = models.ForeignKey(Instituicao, on_delete=models.CASCADE, related_name="+")
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="+")
+    arquivo = models.FileField("arquivo", upload_to=caminho_da_evidencia, max_length=200)
+    nome_original = models.CharField("nome do arquivo enviado", max_length=200)
+    tipo_conteudo = models.CharField("tipo de conteúdo", max_length=100)
+    enviado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    enviado_em = models.DateTimeField("enviado em", default=timezone.now)
+
+    class Meta:
+        verbose_name = "arquivo de evidência pendente"
+        verbose_name_plural = "arquivos de evidência pendentes"
+        ordering = ["enviado_em", "id"]
+        indexes = [
+            models.Index(
+                fields=["atividade", "instituicao", "ciclo"], name="evidencia_pendente_relato"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nome_original
+
+
 class EtapaLembrete(models.TextChoices):
     ANTES_DO_PRAZO = "antes_do_prazo", "Antes do prazo"
     APOS_O_PRAZO = "apos_o_prazo", "Depois do prazo"

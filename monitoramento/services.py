@@ -1,5 +1,7 @@
 """Writes that span models or enforce the reporting rules."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -10,7 +12,7 @@ from plano.indicadores import Situacao
 from plano.models import Atividade
 
 from .avisos import avisar, avisar_instituicao, emails_de, validadores
-from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia, EvidenciaPendente
 
 Estado = Atualizacao.Estado
 
@@ -119,6 +121,13 @@ def _gravar_relato(
     if evidencias is not None:
         evidencias.instance = relato
         evidencias.save()
+        # Received files now used by the report's evidence are pending no more.
+        EvidenciaPendente.objects.filter(
+            atividade=atividade,
+            instituicao=instituicao,
+            ciclo=ciclo,
+            arquivo__in=relato.evidencias.values("arquivo"),
+        ).delete()
     # The form refuses more too; this holds whatever the caller sent.
     if relato.evidencias.count() > EVIDENCIAS_POR_RELATO:
         raise ValidationError(
@@ -291,3 +300,19 @@ def devolver_relato(
 def publicar_relatos(*, atualizacoes, validador: Usuario) -> list[Atualizacao]:
     """Publish several sent reports at once: all of them, or none."""
     return [publicar_relato(atualizacao=a, validador=validador) for a in atualizacoes]
+
+
+def remover_evidencias_pendentes(*, dias: int) -> list[str]:
+    """Remove the received files (EvidenciaPendente) no report used within
+    `dias` days: the rows first, then, once that is committed, their files
+    (a file an evidence shares is kept). Returns the original names removed."""
+    limite = timezone.now() - timedelta(days=dias)
+    with transaction.atomic():
+        antigas = list(EvidenciaPendente.objects.select_for_update().filter(enviado_em__lt=limite))
+        nomes = [pendente.arquivo.name for pendente in antigas]
+        em_uso = set(Evidencia.objects.filter(arquivo__in=nomes).values_list("arquivo", flat=True))
+        EvidenciaPendente.objects.filter(pk__in=[pendente.pk for pendente in antigas]).delete()
+    for pendente in antigas:
+        if pendente.arquivo.name not in em_uso:
+            pendente.arquivo.storage.delete(pendente.arquivo.name)
+    return [pendente.nome_original for pendente in antigas]

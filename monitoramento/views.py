@@ -32,7 +32,7 @@ from plano.models import Atividade
 
 from . import services
 from .forms import EvidenciaFormSet, LinhaDoCicloForm, RelatoForm
-from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia
+from .models import EVIDENCIAS_POR_RELATO, Atualizacao, Ciclo, Evidencia, EvidenciaPendente
 
 logger = logging.getLogger("paecm.evidencias")
 Estado = Atualizacao.Estado
@@ -204,16 +204,30 @@ def relatar(request, codigo: str):
     rascunho = atual or Atualizacao(
         atividade=atividade, instituicao=instituicao, ciclo=ciclo, situacao="", percentual=None
     )
+    pendentes = list(
+        EvidenciaPendente.objects.filter(atividade=atividade, instituicao=instituicao, ciclo=ciclo)
+    )
+    contexto["pendentes"] = pendentes
+    contexto["dias_pendentes"] = settings.EVIDENCIAS_PENDENTES_DIAS
     if request.method == "POST" and "adicionar_evidencia" in request.POST:
         # One more blank evidence form, everything typed kept: nothing saved
         # or checked, so no error is shown for what is still being written.
-        form, evidencias = _relato_digitado(request, rascunho)
+        form, evidencias = _relato_digitado(request, rascunho, pendentes)
     elif request.method == "POST":
         evidencias = EvidenciaFormSet(
-            request.POST, request.FILES, instance=rascunho, prefix="evidencias"
+            request.POST.copy(),
+            request.FILES,
+            instance=rascunho,
+            prefix="evidencias",
+            form_kwargs={"pendentes": pendentes},
         )
         form = RelatoForm(request.POST, instance=rascunho, evidencias=evidencias)
-        if form.is_valid() and evidencias.is_valid():
+        valido = form.is_valid()
+        if not (evidencias.is_valid() and valido):
+            # The files that passed their checks are kept for the next try.
+            for ev, pendente in _guardar_pendentes(request, evidencias, pendentes):
+                ev.data[ev.add_prefix("pendente")] = str(pendente.pk)
+        else:
             # "Enviar à CGETP" saves the draft, then asks for a confirmation
             # (confirmar_envio) showing exactly what will be sent.
             enviar = request.POST.get("acao") == "enviar"
@@ -250,7 +264,9 @@ def relatar(request, codigo: str):
                 # A saved draft stays on its form.
                 return redirect("monitoramento:relatar", codigo=atividade.codigo)
     else:
-        evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
+        evidencias = EvidenciaFormSet(
+            instance=rascunho, prefix="evidencias", form_kwargs={"pendentes": pendentes}
+        )
         anterior = _ultimo_publicado(atividade, instituicao) if atual is None else None
         inicial = _inicio_do_relato(atual, anterior)
         contexto["copiado_de"] = inicial.pop("copiado_de", None)
@@ -314,17 +330,69 @@ def _digitado(form, dados) -> None:
         form.initial[nome] = campo.widget.value_from_datadict(dados, {}, form.add_prefix(nome))
 
 
-def _relato_digitado(request, rascunho):
+def _guardar_pendentes(request, evidencias, pendentes: list) -> list:
+    """Keep each new upload of a refused submission that passed its own
+    checks as an EvidenciaPendente of the report, and offer it to every
+    evidence form; returns the (form, pendente) pairs."""
+    rascunho = evidencias.instance
+    novos = []
+    for ev in evidencias.forms:
+        arquivo = getattr(ev, "cleaned_data", {}).get("arquivo")
+        if "arquivo" in ev.errors or not hasattr(arquivo, "content_type"):
+            continue  # nothing new uploaded, or refused
+        pendente = EvidenciaPendente.objects.create(
+            atividade_id=rascunho.atividade_id,
+            instituicao_id=rascunho.instituicao_id,
+            ciclo_id=rascunho.ciclo_id,
+            arquivo=arquivo,
+            nome_original=ev.instance.nome_original,
+            tipo_conteudo=ev.instance.tipo_conteudo,
+            enviado_por=request.user,
+        )
+        novos.append((ev, pendente))
+    if novos:
+        pendentes.extend(pendente for _, pendente in novos)
+        for ev in evidencias.forms:
+            ev.oferecer_pendentes(pendentes)
+    return novos
+
+
+def _relato_digitado(request, rascunho, pendentes: list):
     """The report form and its evidence forms as typed, unbound, with one
     more blank evidence form (up to the cap). A file picked in the browser
-    cannot be put back in its field: the page says so."""
+    cannot be put back in its field: one that passes its checks is kept as
+    pending (_guardar_pendentes) and chosen in its form."""
     dados = request.POST
-    gestao = EvidenciaFormSet(dados, instance=rascunho, prefix="evidencias").management_form
-    digitadas = gestao.cleaned_data["TOTAL_FORMS"] if gestao.is_valid() else 0
-    evidencias = EvidenciaFormSet(instance=rascunho, prefix="evidencias")
+    enviadas = EvidenciaFormSet(
+        dados,
+        request.FILES,
+        instance=rascunho,
+        prefix="evidencias",
+        form_kwargs={"pendentes": pendentes},
+    )
+    digitadas = (
+        enviadas.management_form.cleaned_data["TOTAL_FORMS"]
+        if enviadas.management_form.is_valid()
+        else 0
+    )
+    guardados = {}
+    if request.FILES and enviadas.management_form.is_valid():
+        enviadas.is_valid()  # each form's own checks; their errors are not shown
+        guardados = {ev.prefix: p for ev, p in _guardar_pendentes(request, enviadas, pendentes)}
+        if len(guardados) < len(request.FILES):
+            messages.warning(
+                request,
+                "Um arquivo escolhido não foi aceito: escolha-o de novo e grave o rascunho "
+                "para ver o motivo.",
+            )
+    evidencias = EvidenciaFormSet(
+        instance=rascunho, prefix="evidencias", form_kwargs={"pendentes": pendentes}
+    )
     evidencias.extra = max(digitadas - evidencias.initial_form_count(), 0) + 1
     for ev in evidencias.forms:
         _digitado(ev, dados)
+        if ev.prefix in guardados:
+            ev.initial["pendente"] = str(guardados[ev.prefix].pk)
     if evidencias.total_form_count() > digitadas:
         evidencias.forms[-1].fields["titulo"].widget.attrs["autofocus"] = True
     else:
@@ -332,12 +400,6 @@ def _relato_digitado(request, rascunho):
             request,
             f"Um relato pode ter no máximo {EVIDENCIAS_POR_RELATO} evidências: "
             "não há espaço para mais uma.",
-        )
-    if request.FILES:
-        messages.warning(
-            request,
-            "O arquivo escolhido não foi guardado ao acrescentar o espaço: "
-            "escolha-o de novo antes de gravar.",
         )
     form = RelatoForm(instance=rascunho, evidencias=evidencias)
     _digitado(form, dados)

@@ -166,6 +166,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the static root and is only served by a view
 # that checks who may see it; MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files uploaded with a refused report form wait this many days to be used
+# (monitoramento.EvidenciaPendente); limpar_evidencias_pendentes then removes them.
+EVIDENCIAS_PENDENTES_DIAS = int(env("EVIDENCIAS_PENDENTES_DIAS", "7"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from monitoramento.models import EVIDENCIAS_POR_RELATO, Atualizacao, Evidencia
+from monitoramento.models import EVIDENCIAS_POR_RELATO, Atualizacao, Evidencia, EvidenciaPendente
 from tests import factories
 
 from .conftest import com_evidencia, dados_do_relato
@@ -97,12 +97,22 @@ def test_adicionar_num_rascunho_mantem_as_evidencias_gravadas_e_a_revisao(
     assert rascunho.revisao == 3
 
 
-def test_arquivo_escolhido_ao_adicionar_o_formulario_pede_de_novo(cliente_pf):
+def test_arquivo_escolhido_ao_adicionar_fica_recebido_e_escolhido(cliente_pf):
     dados = com_evidencia(dados_do_relato(adicionar_evidencia="1"), url="")
     dados["evidencias-0-arquivo"] = SimpleUploadedFile("ata.pdf", b"%PDF-1.4\n%%EOF\n")
     html = cliente_pf.post(URL, dados).content.decode()
-    assert "escolha-o de novo antes de gravar" in html
+    pendente = EvidenciaPendente.objects.get()
+    assert pendente.nome_original == "ata.pdf"
+    assert re.search(rf'<option value="{pendente.pk}" selected>ata.pdf', html)
     assert not Evidencia.objects.exists()
+
+
+def test_arquivo_recusado_ao_adicionar_pede_de_novo(cliente_pf):
+    dados = com_evidencia(dados_do_relato(adicionar_evidencia="1"), url="")
+    dados["evidencias-0-arquivo"] = SimpleUploadedFile("ata.pdf", b"nada de pdf")
+    html = cliente_pf.post(URL, dados).content.decode()
+    assert "Um arquivo escolhido não foi aceito" in html
+    assert not EvidenciaPendente.objects.exists()
 
 
 def test_no_limite_de_evidencias_nao_ha_mais_espaco(

@@ -63,19 +63,21 @@ def test_historico_da_atividade_custa_7_consultas(cliente_pf, dados):
     assert _consultas(cliente_pf, "/portal/atividades/1.1.1/") == 7
 
 
-def test_formulario_do_relato_custa_7_consultas(cliente_pf, dados):
+def test_formulario_do_relato_custa_8_consultas(cliente_pf, dados):
     # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
-    # 6. the report's versions; 7. the draft's evidence (the formset).
-    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 7
+    # 6. the report's versions; 7. files received and not used yet
+    # (EvidenciaPendente); 8. the draft's evidence (the formset).
+    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 8
 
 
-def test_formulario_de_relato_novo_custa_7_consultas(cliente_pf, dados, ciclo):
+def test_formulario_de_relato_novo_custa_8_consultas(cliente_pf, dados, ciclo):
     # No draft yet: the form starts from the institution's last published report.
     Evidencia.objects.filter(atualizacao__ciclo=ciclo).delete()
     Atualizacao.objects.filter(ciclo=ciclo).delete()
     # 1. session; 2. user; 3. institution; 4. the activity; 5. open cycle;
-    # 6. the report's versions (none); 7. the last published report, to start from.
-    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 7
+    # 6. the report's versions (none); 7. files received and not used yet;
+    # 8. the last published report, to start from.
+    assert _consultas(cliente_pf, "/portal/atividades/1.1.1/relatar/") == 8
 
 
 def test_paginas_de_entrada_e_senha_custam_consultas_fixas(client, dados, parceiro_pf):
