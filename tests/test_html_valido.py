@@ -81,3 +81,38 @@ def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     paginas["500"] = resposta.content.decode()
     erros = validar(paginas, tmp_path)
     assert erros == [], json.dumps(erros, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.django_db
+def test_paginas_do_segundo_fator_sao_html_valido(tmp_path):
+    """Enrolment (with and without an error), the recovery codes, the code
+    check: each as staff see it on the way in, through the login form."""
+    from django.test import Client
+
+    from parceiros.mfa import codigo_atual
+    from tests import factories
+    from tests.factories import SENHA
+    from tests.mfa import codigo
+
+    paginas = {}
+    cliente = Client()
+    novo = factories.criar_usuario(username="novo.cgetp", is_staff=True)
+    cliente.post("/portal/entrar/", {"username": novo.username, "password": SENHA})
+    paginas["cadastrar"] = cliente.get("/portal/mfa/?next=/admin/").content.decode()
+    paginas["cadastrar com erro"] = cliente.post("/portal/mfa/", {"codigo": "1"}).content.decode()
+    dispositivo = novo.totpdevice_set.get()
+    dispositivo.throttle_reset()  # django-otp waits a second after a wrong code
+    resposta = cliente.post("/portal/mfa/", {"codigo": codigo_atual(dispositivo)})
+    paginas["códigos"] = resposta.content.decode()
+    assert "<code>" in paginas["códigos"]
+    equipe = factories.criar_usuario(username="equipe.cgetp", is_staff=True)
+    codigo(equipe)
+    outro = Client()
+    outro.post("/portal/entrar/", {"username": equipe.username, "password": SENHA})
+    paginas["verificar"] = outro.get("/portal/mfa/verificar/?next=/admin/").content.decode()
+    paginas["verificar com erro"] = outro.post(
+        "/portal/mfa/verificar/", {"codigo": "1"}
+    ).content.decode()
+    assert all("Erro: " in paginas[p] for p in ["cadastrar com erro", "verificar com erro"])
+    erros = validar(paginas, tmp_path)
+    assert erros == [], json.dumps(erros, ensure_ascii=False, indent=1)
