@@ -82,10 +82,17 @@ def test_graficos_sem_violacoes_e_cabem_na_tela(
     sem_violacoes(page)
 
 
-def test_cores_forcadas_mantem_linhas_marcadores_e_rotulos(live_server, page, demo, sem_violacoes):
-    page.emulate_media(forced_colors="active")
+@pytest.mark.parametrize("modo", ["cores-forcadas", "alto-contraste"])
+def test_alto_contraste_mantem_linhas_marcadores_e_rotulos(
+    live_server, page, demo, sem_violacoes, modo
+):
+    if modo == "cores-forcadas":
+        page.emulate_media(forced_colors="active")
     page.goto(f"{live_server.url}/")
-    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    if modo == "alto-contraste":
+        page.get_by_role("button", name="Alto contraste").click()
+    else:
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
     for grafico in GRAFICOS:
         _desenhado(page.evaluate(APARENCIA, grafico))
     sem_violacoes(page)
