@@ -93,7 +93,7 @@ def sem_filtros_do_ciclo(params):
     return copia
 
 
-def _passa(no_ciclo: NoCiclo, filtros: Mapping) -> bool:
+def passa_nos_filtros_do_ciclo(no_ciclo: NoCiclo, filtros: Mapping) -> bool:
     """Whether the activity at the cycle's close passes the situação and
     prazo filters, as AtividadeFilter reads them today."""
     situacao, prazo, data = no_ciclo.situacao.exibida, no_ciclo.situacao.prazo, no_ciclo.data
@@ -109,6 +109,9 @@ def _passa(no_ciclo: NoCiclo, filtros: Mapping) -> bool:
     return True
 
 
+_passa = passa_nos_filtros_do_ciclo  # the name paginas.plano imports
+
+
 class VisaoDoCiclo:
     """The plan's activities at a cycle's close (three queries: activities,
     reports, deadlines' history), to mark the records of a data set with."""
@@ -122,7 +125,9 @@ class VisaoDoCiclo:
 
     def que_passam(self, filtros: Mapping) -> list[int]:
         """The activities that pass the cycle's own filters."""
-        return [pk for pk in self.visao.situacoes if _passa(self.de(pk), filtros)]
+        return [
+            pk for pk in self.visao.situacoes if passa_nos_filtros_do_ciclo(self.de(pk), filtros)
+        ]
 
     def marcar(self, atividades: Iterable[Atividade]) -> Iterator[Atividade]:
         """Each activity with `no_ciclo` set, which the columns read."""

@@ -324,3 +324,17 @@ def test_serie_muda_a_meia_noite_como_as_atividades(client, demo, monkeypatch):
     assert client.get("/dados/serie.csv")["Last-Modified"] == esperado
     assert client.get("/dados/atividades.csv")["Last-Modified"] == esperado
     assert client.get("/dados/relatos.csv")["Last-Modified"] != esperado
+
+
+def test_chave_do_cache_publico_distingue_o_ciclo():
+    from datetime import date
+
+    from paecm.cache_publico import chave
+
+    def para(consulta: str) -> str:
+        return chave(
+            {"PATH_INFO": "/dados/atividades.csv", "QUERY_STRING": consulta}, "v", date(2026, 1, 1)
+        )
+
+    assert len({para(""), para("ciclo=2025.1"), para("ciclo=2025.2")}) == 3
+    assert para("ciclo=2025.1&objetivo=1") == para("objetivo=1&ciclo=2025.1")
