@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from monitoramento.ciclos import ciclos_para_escolha, cobertura_nos_ciclos, resumo_no_ciclo
 from monitoramento.demo import carregar_demo
-from monitoramento.models import Ciclo
+from monitoramento.models import Atualizacao, Ciclo
 from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
 from paginas.graficos import (
     ALTURA_DO_ROTULO,
@@ -23,6 +23,7 @@ from paginas.graficos import (
     Serie,
     grafico_de_linhas,
 )
+from plano.indicadores import Situacao
 from plano.models import Atividade, Objetivo
 from tests import factories
 
@@ -112,6 +113,43 @@ def test_cada_ponto_e_exatamente_o_painel_do_ciclo(client, demo):
     assert len({p.geral.execucao for p in pontos}) > 1
 
 
+def test_correcao_e_relato_do_ciclo_aberto_movem_os_pontos_certos(client, demo, pf):
+    ciclos = ciclos_para_escolha(demo)
+    aberto, *encerrados = ciclos  # latest first
+    antes = {p.ciclo.pk: p for p in tendencias_do_plano(demo, ciclos)}
+    autor = factories.criar_usuario(instituicao=pf)
+    relatar = lambda ciclo, codigo: factories.criar_atualizacao(  # noqa: E731
+        atividade=Atividade.objects.get(codigo=codigo),
+        instituicao=pf,
+        ciclo=ciclo,
+        autor=autor,
+        situacao=Situacao.CONCLUIDA,
+        percentual=100,
+        estado=Atualizacao.Estado.PUBLICADA,
+    )
+    # A report for the open cycle: the closed cycles' points stay as they were.
+    relatar(aberto, "4.1.1")
+    depois = {p.ciclo.pk: p for p in tendencias_do_plano(demo, ciclos)}
+    assert depois[aberto.pk].geral.execucao > antes[aberto.pk].geral.execucao
+    for c in encerrados:
+        assert depois[c.pk].geral.execucao == antes[c.pk].geral.execucao
+    # A correction for the earliest cycle, published today, after its close:
+    # its point moves, says so, and still equals the painel with ?ciclo=.
+    primeiro = encerrados[-1]
+    relatar(primeiro, "4.1.2")
+    caches["paginas"].clear()
+    ponto = next(p for p in tendencias_do_plano(demo, ciclos) if p.ciclo.pk == primeiro.pk)
+    assert ponto.geral.execucao > antes[primeiro.pk].geral.execucao
+    assert ponto.visao.corrigido_em is not None
+    geral, _, _ = resumo_no_ciclo(demo, primeiro)
+    assert ponto.geral.execucao == geral.execucao
+    _, execucao = tabela(client.get("/").content.decode(), "tabela-execucao-por-ciclo")
+    assert execucao["Execução do plano"][0] == pct(geral.execucao)
+    assert pct(geral.execucao) in bloco(
+        client.get(f"/?ciclo={primeiro.codigo}").content.decode(), "execucao-geral"
+    )
+
+
 def test_tabelas_listam_cada_ciclo_aberto_e_nenhum_futuro(client, demo):
     futuro = factories.criar_ciclo(plano=demo, codigo="2029.2")  # opens in 2030
     anterior = factories.criar_ciclo(plano=demo, codigo="2024.2")
@@ -195,6 +233,18 @@ def test_eixo_vertical_vai_ate_a_menor_escala_que_cabe_cada_valor():
         assert (g["escala"], g["metade"]) == (escala, escala // 2)
         ys = [p["y"] for p in g["series"][0].pontos]
         assert max(ys) <= g["base"] and min(ys) >= g["topo"]
+
+
+def test_com_objetivos_demais_o_grafico_mostra_os_maiores_e_a_tabela_todos(client, demo):
+    factories.ampliar_plano(plano=demo, fator=2)  # 8 objectives, a plan parameter
+    objetivos = list(Objetivo.objects.filter(plano=demo).order_by("numero"))
+    assert len(objetivos) > MAXIMO_DE_SERIES
+    html = client.get("/").content.decode()
+    parte = secao(html, "titulo-execucao-por-ciclo")
+    assert parte.count('<g class="serie ') == MAXIMO_DE_SERIES
+    assert f"O gráfico mostra os {MAXIMO_DE_SERIES - 1} objetivos com mais atividades" in parte
+    _, linhas = tabela(html, "tabela-execucao-por-ciclo")
+    assert list(linhas) == ["Execução do plano", *(f"Objetivo {o.codigo}" for o in objetivos)]
 
 
 def test_sem_ciclo_aberto_nao_ha_grafico(client, plano):
