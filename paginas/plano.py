@@ -54,6 +54,9 @@ class Estrutura:
     plano: Plano
     acoes: list[Acao]
     codigos: set[str]
+    # "?ciclo=…" when the page shows the plan at a cycle's close: the links
+    # between texts keep it.
+    consulta: str = ""
 
     @classmethod
     def carregar(cls) -> "Estrutura":
@@ -68,7 +71,7 @@ class Estrutura:
 
     def html(self, texto: str) -> SafeString:
         """The text with the codes it cites linked to their pages."""
-        return com_referencias(texto, self.codigos, endereco_do_item)
+        return com_referencias(texto, self.codigos, lambda c: endereco_do_item(c) + self.consulta)
 
 
 def trilha(*itens, consulta: str = "") -> list[dict]:
@@ -279,6 +282,7 @@ def plano(request):
     hoje = timezone.localdate()
     estrutura = Estrutura.carregar()
     momento = Momento.do_pedido(request, estrutura.plano, hoje)
+    estrutura.consulta = momento.consulta
     instituicoes = list(
         Instituicao.objects.filter(vinculos__atividade__acao__objetivo__plano=estrutura.plano)
         .distinct()
@@ -374,6 +378,7 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
     acoes = [acao for acao in estrutura.acoes if acao.objetivo.codigo == codigo]
     objetivo = acoes[0].objetivo
     momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
+    estrutura.consulta = momento.consulta
     atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).em_ordem())
     momento.avaliar(atividades)
     por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
@@ -409,6 +414,7 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
     # at the close (monitoramento.ciclos.plano_no_ciclo).
     acao = next(acao for acao in estrutura.acoes if acao.codigo == codigo)
     momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
+    estrutura.consulta = momento.consulta
     atividades = list(Atividade.objects.para_plano().filter(acao=acao))
     momento.avaliar(atividades)
     return render(
@@ -458,6 +464,7 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
         )
     visao = serie[ciclo.pk] if ciclo is not None else None
     momento = Momento(ciclos_abertos, ciclo, hoje, visao)
+    estrutura.consulta = momento.consulta
     retrato = momento.retrato(atividade)
     situacao, percentual, prazo = retrato.situacao, retrato.percentual, retrato.prazo
     alteracoes = alteracoes_do_plano(estrutura.plano, atividade_id=atividade.pk)

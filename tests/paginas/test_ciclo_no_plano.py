@@ -176,6 +176,9 @@ def test_links_mantem_o_ciclo(client, demo):
     assert (
         f'href="/parceiros/pf/?ciclo={c}"' in client.get(f"/parceiros/?ciclo={c}").content.decode()
     )
+    # A code cited in a text links to its page at the same cycle.
+    citacao = client.get(f"/plano/?acao=3.7&ciclo={c}").content.decode()
+    assert f'previsto na Atividade <a href="/plano/3.2.1/?ciclo={c}">3.2.1</a>' in citacao
     # The selection's files are those of the cycle too (the open data honours it).
     filtrado = client.get(f"/plano/?ciclo={c}&situacao=nao_iniciada").content.decode()
     endereco = re.search(r'href="(/dados/[^"]+\.csv\?[^"]+)"', filtrado).group(1)
