@@ -13,8 +13,7 @@ from django.utils.safestring import SafeString
 
 from comum.consultas import endereco_com_consulta
 from dados.selecao import consulta_valida
-from dados.serie import FILTROS_DO_CICLO, NoCiclo
-from dados.serie import _passa as passa_nos_filtros_do_ciclo
+from dados.serie import FILTROS_DO_CICLO, NoCiclo, passa_nos_filtros_do_ciclo
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.models import Atualizacao, Evidencia
 from parceiros.models import Instituicao
