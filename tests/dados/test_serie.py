@@ -338,3 +338,21 @@ def test_chave_do_cache_publico_distingue_o_ciclo():
 
     assert len({para(""), para("ciclo=2025.1"), para("ciclo=2025.2")}) == 3
     assert para("ciclo=2025.1&objetivo=1") == para("objetivo=1&ciclo=2025.1")
+
+
+def test_atividades_de_um_ciclo_valem_pelo_esquema_publicado(client, demo, tmp_path, monkeypatch):
+    """atividades.csv?ciclo= is the same table: the published schema holds."""
+    primeiro = ciclos(demo)[0]
+    pacote = json.loads(baixar(client, "/dados/datapackage.json"))
+    esquema = next(r for r in pacote["resources"] if r["name"] == "atividades")["schema"]
+    (tmp_path / "atividades.csv").write_bytes(
+        baixar(client, f"/dados/atividades.csv?ciclo={primeiro.codigo}")
+    )
+    monkeypatch.chdir(tmp_path)
+    relatorio = frictionless.validate(
+        frictionless.Resource(
+            path="atividades.csv", schema=frictionless.Schema.from_descriptor(esquema)
+        )
+    )
+    assert relatorio.valid, relatorio.flatten(["rowNumber", "type", "note"])
+    assert relatorio.tasks[0].stats["rows"] == 75
