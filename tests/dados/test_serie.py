@@ -356,3 +356,25 @@ def test_atividades_de_um_ciclo_valem_pelo_esquema_publicado(client, demo, tmp_p
     )
     assert relatorio.valid, relatorio.flatten(["rowNumber", "type", "note"])
     assert relatorio.tasks[0].stats["rows"] == 75
+
+
+@pytest.mark.parametrize("formato", ["xlsx", "ods"])
+def test_libreoffice_abre_a_serie(client, demo, tmp_path, formato):
+    from .leitores import converter_com_libreoffice
+
+    primeiro = ciclos(demo)[0]
+    arquivo = tmp_path / f"serie.{formato}"
+    arquivo.write_bytes(baixar(client, f"/dados/serie.{formato}"))
+    convertido = converter_com_libreoffice(
+        arquivo, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path
+    )
+    linhas = ler_csv(convertido.read_bytes())
+    assert len(linhas) == 75 * len(ciclos(demo))
+    linha = next(
+        li
+        for li in linhas
+        if (li["Ciclo"], li["Código da atividade"]) == (primeiro.codigo, "1.1.1")
+    )
+    assert linha["% executado"] == "20 %"
+    assert linha["Relato publicado no ciclo"].upper() in ("TRUE", "VERDADEIRO")
+    assert linha["Atrasada"].upper() in ("FALSE", "FALSO")
