@@ -200,9 +200,10 @@ def gravar(arquivo, conjunto: Conjunto, formato: str, plano, linhas, *, params=N
     )
 
 
-def escrever(destino, conjunto: Conjunto, formato: str, plano) -> None:
-    """Write the whole file, as /dados/<conjunto>.<formato> serves it unfiltered."""
-    linhas = conjunto.linhas(registros(conjunto, plano))
+def escrever(destino, conjunto: Conjunto, formato: str, plano, prontos=None) -> None:
+    """Write the whole file, as /dados/<conjunto>.<formato> serves it
+    unfiltered (from `prontos`, the records already computed, if given)."""
+    linhas = conjunto.linhas(registros(conjunto, plano) if prontos is None else prontos)
     if formato in ("csv", "json"):
         for pedaco in (gerar_csv if formato == "csv" else gerar_json)(conjunto.colunas, linhas):
             destino.write(pedaco)
@@ -214,9 +215,13 @@ def arquivos(plano) -> Iterator[tuple[str, IO[bytes]]]:
     """(name, file rewound) of every data set in every format, one at a time
     in a temporary file, so memory stays bounded whatever the data's size."""
     for conjunto in CONJUNTOS.values():
+        # Data sets built in Python (serie, alteracoes) are held in memory
+        # anyway: computed once for the four formats.
+        consulta = conjunto.registros(plano)
+        prontos = None if isinstance(consulta, QuerySet) else list(consulta)
         for formato in FORMATOS:
             with tempfile.TemporaryFile() as arquivo:
-                escrever(arquivo, conjunto, formato, plano)
+                escrever(arquivo, conjunto, formato, plano, prontos)
                 arquivo.seek(0)
                 yield f"{conjunto.nome}.{formato}", arquivo
 

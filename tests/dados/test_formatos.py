@@ -337,7 +337,8 @@ def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
     assert consultas("/sitemap.xml") == 5
     # 1. the plan's version; then, per data set and format, its rows (atividades:
     # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one;
-    # alteracoes: the history of objectives, actions, activities, links; serie:
-    # cycles, activities, reports, deadlines, links (three), institutions) x 4
+    # x 4; once for the four formats, alteracoes: the history of objectives,
+    # actions, activities, links; serie: cycles, activities, reports,
+    # deadlines, links (three), institutions)
     pacote = consultas("/dados/datapackage.json")
-    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * (7 + 4 + 8)
+    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * 7 + 4 + 8
