@@ -126,6 +126,12 @@ def test_paginas_do_portal_sem_violacoes_e_sem_rolagem_lateral(
     assert not page.title().startswith("Erro")
     sem_violacoes(page)
     _sem_rolagem_lateral(page, largura)
+    # Enter in a field saves the draft (not "Adicionar evidência", the first visible button).
+    page.get_by_label("% executado").fill("35")
+    page.get_by_label("% executado").press("Enter")
+    page.wait_for_load_state()
+    assert "Rascunho gravado." in page.content()
+    assert page.locator("fieldset.evidencia").count() == antes
     # A row in error: the summary takes the focus, the title says "Erro:".
     page.goto(f"{url}/portal/ciclo/")
     linha = _linhas_editaveis(page).nth(1)
