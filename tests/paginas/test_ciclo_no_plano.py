@@ -18,7 +18,7 @@ from django.utils import timezone
 from monitoramento.ciclos import plano_no_ciclo
 from monitoramento.demo import carregar_demo
 from monitoramento.indicadores import Grupo
-from monitoramento.models import Atualizacao, Ciclo
+from monitoramento.models import Atualizacao, Ciclo, Evidencia
 from parceiros.models import Instituicao
 from plano.historico import vinculos_nas_datas
 from plano.indicadores import ROTULOS
@@ -103,6 +103,30 @@ def test_plano_de_um_ciclo_anterior_mostra_cada_atividade_no_fechamento(client, 
     # 1.1.1 had a report at 20 % at the first close; it is at another % now.
     assert mostrado(linhas(atual)["1.1.1"]) != mostrado(
         linhas(client.get(f"/plano/?ciclo={primeiro.codigo}").content.decode())["1.1.1"]
+    )
+
+
+def evidencias_no_cartao(cartao: str) -> int:
+    return int(re.search(r"<dt>Evidências publicadas</dt><dd>(?:<a [^>]*>)?(\d+)", cartao).group(1))
+
+
+def test_evidencias_e_link_da_selecao_sao_os_do_ciclo(client, demo):
+    primeiro, _, _ = ciclos_da_demo(demo)
+    html = client.get(f"/plano/?ciclo={primeiro.codigo}").content.decode()
+    atual = client.get("/plano/").content.decode()
+    diferentes = 0
+    for atividade in Atividade.objects.do_plano(demo):
+        ate_o_ciclo = Evidencia.objects.filter(
+            atualizacao__atividade=atividade,
+            atualizacao__estado="publicada",
+            atualizacao__ciclo__inicio__lte=primeiro.inicio,
+        ).count()
+        assert evidencias_no_cartao(linhas(html)[atividade.codigo]) == ate_o_ciclo
+        diferentes += evidencias_no_cartao(linhas(atual)[atividade.codigo]) != ate_o_ciclo
+    assert diferentes  # later reports brought more evidence
+    # The link to share names the cycle.
+    assert re.search(
+        rf'href="[^"]*/plano/\?ciclo={re.escape(primeiro.codigo)}" data-copiar-link', html
     )
 
 
