@@ -6,6 +6,7 @@ shows with ?ciclo= for that cycle (which reads it from here).
 The methodology page states the rule, from DEFINICOES_DA_TENDENCIA below.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,17 +64,24 @@ def tendencias_do_plano(
     pontos = []
     for ciclo in ciclos:
         visao = visoes[ciclo.pk]
+        # Activities grouped by everything the rules look at, as
+        # indicadores.resumo_do_plano does: the same numbers, one rule call
+        # per group instead of one per activity.
+        grupos = Counter()
+        for atividade in atividades:
+            s = visao.situacoes[atividade["pk"]]
+            objetivo = atividade["acao__objetivo_id"]
+            grupos[objetivo, s.situacao, s.percentual, atividade["peso"], s.prazo] += 1
         resumos = {
             pk: ResumoDoObjetivo(codigo=codigo, texto=texto) for pk, codigo, texto in objetivos
         }
-        for atividade in atividades:
-            s = visao.situacoes[atividade["pk"]]
-            resumos[atividade["acao__objetivo_id"]].adicionar(
-                situacao=s.situacao,
-                percentual=s.percentual,
-                peso=atividade["peso"],
-                prazo=s.prazo,
-                n=1,
+        for (objetivo, situacao, percentual, peso, prazo), n in grupos.items():
+            resumos[objetivo].adicionar(
+                situacao=situacao,
+                percentual=percentual,
+                peso=peso,
+                prazo=prazo,
+                n=n,
                 hoje=visao.data,
             )
         pontos.append(
