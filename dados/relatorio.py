@@ -72,8 +72,19 @@ def linhas_de_cobertura(ciclo: Ciclo) -> list[dict]:
     return linhas
 
 
-def celula(folha, valor, *, formato: str = "", fonte=None, fundo=None, link: str = ""):
-    """One styled cell; text is always stored as text, never as a formula."""
+def celula(
+    folha,
+    valor,
+    *,
+    formato: str = "",
+    fonte=None,
+    fundo=None,
+    link: str = "",
+    quebra: bool = True,
+):
+    """One styled cell; text is always stored as text, never as a formula, and
+    wraps within its column unless `quebra` is false (a line that runs over
+    the empty cells to its right)."""
     if isinstance(valor, Decimal):
         valor = float(valor)
     elif isinstance(valor, datetime):
@@ -86,7 +97,8 @@ def celula(folha, valor, *, formato: str = "", fonte=None, fundo=None, link: str
     resultado = WriteOnlyCell(folha, value=valor)
     if isinstance(valor, str):
         resultado.data_type = "s"
-        resultado.alignment = QUEBRA
+        if quebra:
+            resultado.alignment = QUEBRA
     if formato:
         resultado.number_format = formato
     if fonte:
@@ -106,6 +118,14 @@ def cabecalho(folha, titulos: list[str]) -> list:
 # Printed on every page of every sheet: the report holds names, unpublished
 # reports and validation comments.
 USO_INTERNO = "Uso interno · CGETP"
+# Each data sheet's first row states it; its header is the second row.
+LINHA_DO_CABECALHO = 2
+
+
+def aviso_de_uso_interno(folha, aviso: str) -> list:
+    """The line at the top of a data sheet: "Uso interno", then what the
+    sheet holds that is not public."""
+    return [celula(folha, f"{USO_INTERNO}. {aviso}", fonte=SECAO, quebra=False)]
 
 
 def preparar_impressao(folha, *, titulos: str = "", paginas_de_altura: int = 0) -> None:
@@ -141,35 +161,47 @@ def tabela(
     titulos: list[str],
     linhas,
     *,
+    aviso: str,
     larguras: list[int],
     formatos=None,
     filtro: bool = True,
 ):
-    """A data sheet: styled header frozen in row 1 and repeated on every
-    printed page, a filter over every column unless `filtro` is false (a sheet
-    with merged cells: a filter over them breaks). Each row is a list of
-    values, or of (value, options) pairs for cells needing a link or a fill.
-    Returns the sheet."""
-    folha = nova_folha(livro, titulo, larguras, titulos="1:1")
-    folha.freeze_panes = "A2"
+    """A data sheet: the "Uso interno" line with `aviso`, then the styled
+    header, both frozen and repeated on every printed page; a filter over
+    every column of the table unless `filtro` is false (a sheet with merged
+    cells: a filter over them breaks). Each row is a list of values, then
+    optionally a dict of cell options by column ("*" for all) for cells
+    needing a link or a fill. Returns the sheet."""
+    folha = nova_folha(livro, titulo, larguras, titulos=f"1:{LINHA_DO_CABECALHO}")
+    folha.freeze_panes = f"A{LINHA_DO_CABECALHO + 1}"
+    folha.append(aviso_de_uso_interno(folha, aviso))
     folha.append(cabecalho(folha, titulos))
     formatos = formatos or {}
-    ultima = 1
-    for ultima, valores in enumerate(linhas, start=2):  # noqa: B007 - the last row is kept
+    ultima = LINHA_DO_CABECALHO
+    for ultima, valores in enumerate(linhas, start=LINHA_DO_CABECALHO + 1):  # noqa: B007
         opcoes = valores.pop() if isinstance(valores[-1], dict) else {}
         folha.append(
             [
-                celula(folha, v, formato=formatos.get(i, ""), **opcoes.get(i, opcoes.get("*", {})))
+                celula(
+                    folha,
+                    v,
+                    formato=formatos.get(i, ""),
+                    **(opcoes.get("*", {}) | opcoes.get(i, {})),
+                )
                 for i, v in enumerate(valores, start=1)
             ]
         )
     if filtro:
-        folha.auto_filter.ref = f"A1:{get_column_letter(len(titulos))}{ultima}"
+        ultima_coluna = get_column_letter(len(titulos))
+        folha.auto_filter.ref = f"A{LINHA_DO_CABECALHO}:{ultima_coluna}{ultima}"
     return folha
 
 
-def secao(folha, titulo: str, titulos: list[str], linhas: list[list], formatos=None) -> None:
-    """A titled table on the summary sheet, then a blank row."""
+def secao(
+    folha, linha: int, titulo: str, titulos: list[str], linhas: list[list], formatos=None
+) -> tuple[int, int]:
+    """A titled table on the summary sheet, its title on row `linha`, then a
+    blank row. Returns the first and last rows of the table's body."""
     folha.append([celula(folha, titulo, fonte=SECAO)])
     folha.append(cabecalho(folha, titulos))
     for valores in linhas:
@@ -180,25 +212,34 @@ def secao(folha, titulo: str, titulos: list[str], linhas: list[list], formatos=N
             ]
         )
     folha.append([])
+    return linha + 2, linha + 1 + len(linhas)
 
 
-def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None:
+def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> dict:
+    """The summary sheet. Returns, for each table a chart draws ("situacoes",
+    "objetivos", "cobertura"), the first and last rows of its body, without
+    the total."""
     # The summary prints on at most two pages (LibreOffice's PDF export is tested).
     folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18], titulos="1:1", paginas_de_altura=2)
-    folha.freeze_panes = "A3"
+    folha.freeze_panes = "A2"
     titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
-    folha.append([celula(folha, titulo, fonte=TITULO), celula(folha, USO_INTERNO, fonte=SECAO)])
+    # One line each, running over the empty cells to their right.
     folha.append(
         [
-            celula(
-                folha,
-                f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}. "
-                f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}, "
-                "com o prazo em vigor nessa data. "
-                f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
-            )
+            celula(folha, titulo, fonte=TITULO, quebra=False),
+            None,
+            None,
+            celula(folha, USO_INTERNO, fonte=SECAO, quebra=False),
         ]
     )
+    notas = (
+        f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}.",
+        f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}, "
+        "com o prazo em vigor nessa data.",
+        f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
+    )
+    for nota in notas:
+        folha.append([celula(folha, nota, quebra=False)])
     folha.append([])
 
     # The painel's roll-up (monitoramento.indicadores.Grupo), judged on the
@@ -219,26 +260,43 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
                 n=1,
                 hoje=data_de_avaliacao(ciclo),
             )
-    secao(
+    intervalos = {}
+    # Labels only: the first column, for codes elsewhere, stays empty here.
+    intervalos["situacoes"] = secao(
         folha,
+        len(notas) + 3,  # after the title, the notes and a blank row
         "Atividades por situação",
-        ["Código", "Situação", "Atividades"],
-        [[codigo, rotulo, geral.por_situacao[codigo]] for codigo, rotulo in SITUACOES_EXIBIDAS]
-        + [["", "Total", geral.total]],
+        ["", "Situação", "Atividades", "% das atividades"],
+        [
+            [
+                None,
+                rotulo,
+                geral.por_situacao[codigo],
+                percentual(geral.por_situacao[codigo], geral),
+            ]
+            for codigo, rotulo in SITUACOES_EXIBIDAS
+        ]
+        + [[None, "Total", geral.total, percentual(geral.total, geral)]],
+        {4: FORMATO_PERCENTUAL},
     )
-    for titulo, nivel, grupos in (
-        ("Execução por objetivo específico (%)", "Objetivo específico", por_objetivo),
-        ("Execução por ação prioritária (%)", "Ação prioritária", por_acao),
+    linha = intervalos["situacoes"][1] + 2
+    for chave, titulo, nivel, grupos in (
+        ("objetivos", "Execução por objetivo específico (%)", "Objetivo específico", por_objetivo),
+        ("acoes", "Execução por ação prioritária (%)", "Ação prioritária", por_acao),
     ):
-        secao(
+        intervalos[chave] = secao(
             folha,
+            linha,
             titulo,
             ["Código", nivel, "Atividades", "Execução (%)"],
             [[i.codigo, i.texto, g.total, g.execucao] for i, g in grupos.items()],
             {4: FORMATO_PERCENTUAL},
         )
-    secao(
+        linha = intervalos[chave][1] + 2
+    intervalos["situacoes"] = (intervalos["situacoes"][0], intervalos["situacoes"][1] - 1)
+    primeira, ultima = secao(
         folha,
+        linha,
         "Cobertura dos relatos por instituição (%)",
         ["Instituição", "Nome", "Atividades esperadas", "Relatos publicados", "Cobertura (%)"],
         [
@@ -247,6 +305,12 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> None
         ],
         {5: FORMATO_PERCENTUAL},
     )
+    intervalos["cobertura"] = (primeira, ultima - 1)  # without the total
+    return intervalos
+
+
+def percentual(parte: int, grupo: Grupo) -> float | None:
+    return round(100 * parte / grupo.total, 1) if grupo.total else None
 
 
 def _por_instituicao(relatos, campo: str) -> str:
@@ -276,7 +340,7 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
 
     def linhas():
         anterior = None
-        for linha, atividade in enumerate(atividades, start=2):
+        for linha, atividade in enumerate(atividades, start=LINHA_DO_CABECALHO + 1):
             acao, objetivo = atividade.acao, atividade.acao.objetivo
             novo_objetivo = anterior is None or anterior.acao.objetivo_id != objetivo.pk
             nova_acao = anterior is None or anterior.acao_id != acao.pk
@@ -310,6 +374,7 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
         "Plano",
         titulos,
         linhas(),
+        aviso='Somente os relatos publicados; todos os relatos estão em "Relatos do ciclo".',
         larguras=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
         formatos={6: "0", 10: FORMATO_DATA_HORA},
         filtro=False,  # the objective and action cells are merged
@@ -323,6 +388,18 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
 
 def nome_de(usuario) -> str:
     return (usuario.get_full_name() or usuario.username) if usuario else ""
+
+
+AVISO_NAO_PUBLICADOS = (
+    "Contém nomes e relatos não publicados: esses têm fundo amarelo e não estão no painel."
+)
+
+
+def marca_de_nao_publicado(relato) -> dict:
+    """Cell options marking a row of a report not (yet) published."""
+    if relato.estado == Atualizacao.Estado.PUBLICADA:
+        return {}
+    return {"*": {"fundo": FUNDO_NAO_PUBLICADO}}
 
 
 def folha_relatos(livro, relatos) -> None:
@@ -366,10 +443,11 @@ def folha_relatos(livro, relatos) -> None:
                 nome_de(r.validador),
                 r.validado_em,
                 r.comentario_validacao,
-                {} if r.estado == publicada else {"*": {"fundo": FUNDO_NAO_PUBLICADO}},
+                marca_de_nao_publicado(r),
             ]
             for r in relatos
         ),
+        aviso=AVISO_NAO_PUBLICADOS,
         larguras=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
         formatos={7: "0", 12: FORMATO_DATA_HORA, 14: FORMATO_DATA_HORA},
     )
@@ -389,11 +467,12 @@ def folha_evidencias(livro, relatos) -> None:
                 e.get_tipo_display(),
                 e.data,
                 link_da_evidencia(e.url, e.pk),
-                {7: {"link": link_da_evidencia(e.url, e.pk)}},
+                {7: {"link": link_da_evidencia(e.url, e.pk)}} | marca_de_nao_publicado(r),
             ]
             for r in relatos
             for e in r.evidencias.all()
         ),
+        aviso=AVISO_NAO_PUBLICADOS,
         larguras=[12, 16, 22, 50, 16, 14, 60],
     )
 

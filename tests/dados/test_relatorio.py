@@ -33,16 +33,17 @@ def test_comando_gera_as_quatro_folhas_com_titulo_e_autor(historico, tmp_path):
     assert livro.properties.creator
     for nome in ("Plano", "Relatos do ciclo", "Evidências"):
         folha = livro[nome]
-        assert folha.freeze_panes == "A2"
+        assert folha.freeze_panes == "A3"
         # "Plano" merges its objective and action cells: no filter there.
-        assert (folha.auto_filter.ref or "A1:").startswith("A1:")
-        assert folha["A1"].font.bold
+        assert (folha.auto_filter.ref or "A2:").startswith("A2:")
+        assert folha["A1"].value.startswith("Uso interno")
+        assert folha["A2"].font.bold
         assert folha.column_dimensions["A"].width >= 12
 
 
 def test_resumo_conta_situacoes_execucao_e_cobertura(historico, tmp_path):
     resumo = linhas_de(load_workbook(gerar(tmp_path))["Resumo"])
-    por_rotulo = {linha[1]: linha[2] for linha in resumo if linha[0] and linha[2] is not None}
+    por_rotulo = {linha[1]: linha[2] for linha in resumo if linha[1] and linha[2] is not None}
     assert por_rotulo["Em andamento"] == 1
     assert por_rotulo["Concluída"] == 1
     assert por_rotulo["Sem informação"] == 73
@@ -58,8 +59,8 @@ def test_resumo_conta_situacoes_execucao_e_cobertura(historico, tmp_path):
 
 def test_plano_na_tabela_do_ministerio_com_o_relato_do_ciclo(historico, tmp_path):
     folha = load_workbook(gerar(tmp_path))["Plano"]
-    assert folha.max_row == 1 + 75
-    linha = {c.column_letter: c for c in folha[2]}
+    assert folha.max_row == 2 + 75
+    linha = {c.column_letter: c for c in folha[3]}
     assert linha["C"].value.startswith("1.1.1 ")
     assert linha["E"].value == "Em andamento"
     assert linha["F"].value == 45 and linha["F"].data_type == "n"
@@ -67,23 +68,23 @@ def test_plano_na_tabela_do_ministerio_com_o_relato_do_ciclo(historico, tmp_path
     assert linha["I"].hyperlink.target == "https://example.org/relatorio.pdf"
     assert isinstance(linha["J"].value, datetime)
     # Objective 1 spans its 16 activities, action 1.1 its 4.
-    assert "A2:A17" in {str(r) for r in folha.merged_cells.ranges}
-    assert "B2:B5" in {str(r) for r in folha.merged_cells.ranges}
+    assert "A3:A18" in {str(r) for r in folha.merged_cells.ranges}
+    assert "B3:B6" in {str(r) for r in folha.merged_cells.ranges}
 
 
 def test_relatos_do_ciclo_incluem_nao_publicados_marcados(historico, tmp_path):
     folha = load_workbook(gerar(tmp_path))["Relatos do ciclo"]
-    linhas = linhas_de(folha)[1:]
+    linhas = linhas_de(folha)[2:]
     assert len(linhas) == 5
     estados = {(linha[0], linha[1]): (linha[3], linha[4]) for linha in linhas}
     assert estados[("1.1.2", "PF")] == ("Rascunho", "Não")
     assert estados[("1.1.1", "MPF")] == ("Devolvida para correção", "Não")
     assert estados[("1.1.1", "PF")] == ("Publicada", "Sim")
-    rascunho = next(i for i, linha in enumerate(linhas, start=2) if linha[3] == "Rascunho")
+    rascunho = next(i for i, linha in enumerate(linhas, start=3) if linha[3] == "Rascunho")
     assert folha.cell(row=rascunho, column=1).fill.start_color.rgb.endswith("FFF5C2")
     evidencias = load_workbook(gerar(tmp_path))["Evidências"]
-    assert evidencias.max_row == 1 + 3
-    assert evidencias["G2"].hyperlink.target.startswith("http")
+    assert evidencias.max_row == 2 + 3
+    assert evidencias["G3"].hyperlink.target.startswith("http")
 
 
 def test_libreoffice_abre_o_relatorio(historico, tmp_path):
@@ -143,7 +144,7 @@ def test_impressao_paisagem_ajustada_com_titulos_paginas_e_uso_interno(historico
         assert folha.page_setup.orientation == "landscape", folha.title
         assert folha.sheet_properties.pageSetUpPr.fitToPage, folha.title
         assert folha.page_setup.fitToWidth == 1, folha.title
-        assert folha.print_title_rows == "$1:$1", folha.title
+        assert folha.print_title_rows == ("$1:$1" if folha.title == "Resumo" else "$1:$2")
         assert "Uso interno" in folha.oddHeader.center.text, folha.title
         assert "&P" in folha.oddFooter.right.text, folha.title
     assert livro["Resumo"].page_setup.fitToHeight == 2

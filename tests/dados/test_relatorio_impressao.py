@@ -1,0 +1,104 @@
+"""The semestral workbook as a ministry document: labels people read, the
+evaluation date, "Uso interno" on every sheet, filters only on plain tables,
+print setup, and native charts. Every check opens the file back with openpyxl."""
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.cell_range import CellRange
+
+from monitoramento.ciclos import data_de_avaliacao
+from monitoramento.models import Atualizacao, TipoEvidencia
+from plano.indicadores import SITUACOES_EXIBIDAS
+
+from .test_relatorio import gerar
+
+CODIGOS = (
+    {codigo for codigo, _ in SITUACOES_EXIBIDAS}
+    | set(Atualizacao.Estado.values)
+    | set(TipoEvidencia.values)
+)
+AMARELO = "FFF5C2"
+
+
+def textos(folha) -> list[str]:
+    return [c.value for linha in folha.iter_rows() for c in linha if isinstance(c.value, str)]
+
+
+def test_nenhum_codigo_de_maquina_so_rotulos(historico, tmp_path):
+    livro = load_workbook(gerar(tmp_path))
+    for folha in livro.worksheets:
+        vistos = {t for t in textos(folha) if t.strip() in CODIGOS}
+        assert not vistos, (folha.title, vistos)
+    resumo = textos(livro["Resumo"])
+    for _, rotulo in SITUACOES_EXIBIDAS:
+        assert rotulo in resumo
+    assert {"Rascunho", "Enviada à CGETP", "Publicada"} <= set(textos(livro["Relatos do ciclo"]))
+
+
+def test_resumo_diz_a_data_da_avaliacao(historico, tmp_path):
+    ciclo = historico["ciclos"][1]
+    notas = [c.value for linha in load_workbook(gerar(tmp_path))["Resumo"]["A1:A5"] for c in linha]
+    esperado = f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}"
+    assert any(esperado in (n or "") for n in notas), notas
+    assert any(
+        f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}" in (n or "") for n in notas
+    )
+
+
+def test_uso_interno_no_topo_de_cada_folha_e_nao_publicados_marcados(historico, tmp_path):
+    livro = load_workbook(gerar(tmp_path))
+    for folha in livro.worksheets:
+        primeira = [c.value for c in folha[1] if c.value]
+        assert any("Uso interno" in v for v in primeira), folha.title
+        assert "Uso interno" in folha.oddHeader.center.text, folha.title
+        assert "Uso interno" in folha.evenHeader.center.text, folha.title
+    for nome, coluna in (("Relatos do ciclo", 5), ("Evidências", 3)):
+        folha = livro[nome]
+        assert "não publicados" in folha["A1"].value
+        estados = {}
+        for linha in folha.iter_rows(min_row=3):
+            valor = linha[coluna - 1].value
+            publicado = valor in ("Sim", "Publicada")
+            estados[publicado] = True
+            for c in linha:
+                assert c.fill.start_color.rgb.endswith(AMARELO) != publicado, (nome, c.coordinate)
+        assert estados == {True: True, False: True}, nome  # both kinds are there
+
+
+def test_filtro_so_em_tabela_simples_com_cabecalho_sem_mesclas(historico, tmp_path):
+    livro = load_workbook(gerar(tmp_path))
+    com_filtro = []
+    for folha in livro.worksheets:
+        if not folha.auto_filter.ref:
+            continue
+        com_filtro.append(folha.title)
+        filtro = CellRange(folha.auto_filter.ref)
+        assert not folha.merged_cells.ranges, folha.title
+        cabecalho = [c.value for c in folha[filtro.min_row]]
+        assert all(cabecalho[: filtro.max_col]), (folha.title, cabecalho)
+        assert filtro.max_row == folha.max_row and filtro.max_col == folha.max_column
+    assert com_filtro == ["Relatos do ciclo", "Evidências"]
+
+
+def test_impressao_de_cada_folha(historico, tmp_path):
+    livro = load_workbook(gerar(tmp_path))
+    for folha in livro.worksheets:
+        configuracao = folha.page_setup
+        assert configuracao.orientation == "landscape", folha.title
+        assert configuracao.paperSize == 9, folha.title  # A4
+        assert folha.sheet_properties.pageSetUpPr.fitToPage, folha.title
+        assert configuracao.fitToWidth == 1, folha.title
+        # As many pages tall as needed; the summary at most two.
+        assert configuracao.fitToHeight == (2 if folha.title == "Resumo" else 0), folha.title
+        assert folha.print_title_rows, folha.title
+        assert folha.oddFooter.right.text == "Página &P de &N", folha.title
+        assert folha.evenFooter.right.text == "Página &P de &N", folha.title
+        assert folha.oddFooter.left.text == "&A", folha.title
+        for coluna in range(1, folha.max_column + 1):
+            letra = folha.cell(row=1, column=coluna).column_letter
+            assert folha.column_dimensions[letra].width >= 8, (folha.title, letra)
+    # Long texts wrap inside their column.
+    plano = livro["Plano"]
+    assert plano["C3"].alignment.wrap_text and plano["G3"].alignment.wrap_text
+    # The lines at the top run over the empty cells: no tall wrapped rows.
+    assert not plano["A1"].alignment.wrap_text
+    assert not livro["Resumo"]["A1"].alignment.wrap_text
