@@ -312,3 +312,11 @@ def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
     # institutions); current: activities grouped, coverage x2; latest
     # reports; deadlines changed. With ?ciclo= the trend gives the numbers.
     assert medidas == {"/": 16, f"/?ciclo={codigo}": 13}
+    # The charts are part of the cached fragment: a warm request is the data
+    # version's one query, charts included.
+    for url in ("/", f"/?ciclo={codigo}"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        assert len(ctx.captured_queries) == 1
+        assert 'id="grafico-execucao"' in html and 'id="grafico-cobertura"' in html
