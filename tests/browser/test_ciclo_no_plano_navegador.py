@@ -60,3 +60,18 @@ def test_paginas_num_ciclo_sem_violacoes(live_server, page, plano, sem_violacoes
         page.goto(f"{live_server.url}{url}")
         expect(page.locator("#aviso-ciclo")).to_be_visible()
         sem_violacoes(page)
+
+
+def test_paginas_num_ciclo_cabem_num_celular_de_360px(live_server, page, plano, sem_violacoes):
+    carregar_demo()
+    codigo = Ciclo.objects.order_by("inicio").values_list("codigo", flat=True).first()
+    page.set_viewport_size({"width": 360, "height": 740})
+    for url in [
+        f"/plano/?objetivo=1&ciclo={codigo}",
+        f"/plano/1.1/?ciclo={codigo}",
+        f"/parceiros/pf/?ciclo={codigo}",
+    ]:
+        page.goto(f"{live_server.url}{url}")
+        expect(page.get_by_role("button", name="Aplicar")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        sem_violacoes(page)
