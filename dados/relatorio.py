@@ -1,7 +1,8 @@
 """The staff's semestral report: one XLSX workbook per cycle.
 
 Sheets: "Resumo" (activities per situação, execution per objective and per
-action, reporting coverage per institution), "Plano" (the ministry's table
+action, reporting coverage per institution), "Gráficos" (native bar charts
+of those tables, pointing at their cells), "Plano" (the ministry's table
 with each activity's situation and the cycle's published reports),
 "Relatos do ciclo" (every report of the cycle, unpublished ones marked) and
 "Evidências" (each evidence link, clickable).
@@ -20,6 +21,8 @@ from typing import IO
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -313,6 +316,82 @@ def percentual(parte: int, grupo: Grupo) -> float | None:
     return round(100 * parte / grupo.total, 1) if grupo.total else None
 
 
+# The charts of "Gráficos", each drawn from a table of "Resumo": (key of the
+# table, title, category axis, value axis, column of the categories, column of
+# the values, bars upright or lying, values in percent).
+GRAFICOS = (
+    ("situacoes", "Atividades por situação", "Situação", "Atividades", 2, 3, "col", False),
+    (
+        "objetivos",
+        "Execução por objetivo específico",
+        "Objetivo específico",
+        "Execução (%)",
+        1,
+        4,
+        "bar",
+        True,
+    ),
+    (
+        "cobertura",
+        "Cobertura dos relatos por instituição",
+        "Instituição",
+        "Cobertura (%)",
+        1,
+        5,
+        "bar",
+        True,
+    ),
+)
+ALTURA_DA_LINHA_CM = 0.53  # a row of the default height
+
+
+def grafico(resumo, intervalo, titulo, eixo_x, eixo_y, categorias, valores, tipo, percentual):
+    """A native bar chart of one table of the summary: its series points at
+    the summary's cells, so the chart and the table never disagree."""
+    primeira, ultima = intervalo
+    resultado = BarChart()
+    resultado.type = tipo
+    resultado.title = titulo
+    resultado.x_axis.title = eixo_x
+    resultado.y_axis.title = eixo_y
+    # openpyxl 3.1 hides the axes unless told otherwise.
+    resultado.x_axis.delete = False
+    resultado.y_axis.delete = False
+    dados = Reference(resumo, min_col=valores, min_row=primeira - 1, max_row=ultima)
+    resultado.add_data(dados, titles_from_data=True)  # the header names the series
+    resultado.set_categories(
+        Reference(resumo, min_col=categorias, min_row=primeira, max_row=ultima)
+    )
+    resultado.legend = None
+    resultado.dataLabels = DataLabelList()
+    resultado.dataLabels.showVal = True
+    resultado.y_axis.scaling.min = 0
+    if percentual:
+        resultado.y_axis.scaling.max = 100
+    if tipo == "bar":
+        # Lying bars read top-down in the table's order.
+        resultado.x_axis.scaling.orientation = "maxMin"
+    n = ultima - primeira + 1
+    resultado.width = 24
+    resultado.height = max(7.5, 0.6 * n + 3) if tipo == "bar" else 9
+    return resultado
+
+
+def folha_graficos(livro, resumo, intervalos: dict) -> None:
+    """The summary's situations, execution per objective and coverage per
+    institution as bar charts, one under the other."""
+    folha = nova_folha(livro, "Gráficos", [16], titulos=f"1:{LINHA_DO_CABECALHO}")
+    folha.append(aviso_de_uso_interno(folha, 'Gráficos das tabelas da folha "Resumo".'))
+    folha.append([celula(folha, "Gráficos do resumo", fonte=TITULO, quebra=False)])
+    linha = LINHA_DO_CABECALHO + 2
+    for chave, *opcoes in GRAFICOS:
+        if intervalos[chave][1] < intervalos[chave][0]:
+            continue  # an empty table: nothing to draw
+        desenho = grafico(resumo, intervalos[chave], *opcoes)
+        folha.add_chart(desenho, f"A{linha}")
+        linha += int(desenho.height / ALTURA_DA_LINHA_CM) + 2
+
+
 def _por_instituicao(relatos, campo: str) -> str:
     textos = [(r.instituicao.sigla, getattr(r, campo)) for r in relatos if getattr(r, campo)]
     if len(textos) == 1:
@@ -493,7 +572,8 @@ def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTO
     livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
     livro.properties.creator = limpar_celula(autor)
     livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
-    folha_resumo(livro, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo))
+    intervalos = folha_resumo(livro, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo))
+    folha_graficos(livro, livro["Resumo"], intervalos)
     folha_plano(livro, atividades, situacoes, publicados)
     folha_relatos(livro, relatos)
     folha_evidencias(livro, relatos)

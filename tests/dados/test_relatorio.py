@@ -28,7 +28,7 @@ def linhas_de(folha) -> list[list]:
 
 def test_comando_gera_as_quatro_folhas_com_titulo_e_autor(historico, tmp_path):
     livro = load_workbook(gerar(tmp_path))
-    assert livro.sheetnames == ["Resumo", "Plano", "Relatos do ciclo", "Evidências"]
+    assert livro.sheetnames == ["Resumo", "Gráficos", "Plano", "Relatos do ciclo", "Evidências"]
     assert livro.properties.title == "Relatório semestral I PAECM · ciclo 2025.2"
     assert livro.properties.creator
     for nome in ("Plano", "Relatos do ciclo", "Evidências"):

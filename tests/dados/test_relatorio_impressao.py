@@ -8,6 +8,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from monitoramento.ciclos import data_de_avaliacao
 from monitoramento.models import Atualizacao, TipoEvidencia
 from plano.indicadores import SITUACOES_EXIBIDAS
+from plano.models import Objetivo
 
 from .test_relatorio import gerar
 
@@ -102,3 +103,63 @@ def test_impressao_de_cada_folha(historico, tmp_path):
     # The lines at the top run over the empty cells: no tall wrapped rows.
     assert not plano["A1"].alignment.wrap_text
     assert not livro["Resumo"]["A1"].alignment.wrap_text
+
+
+def texto_de(titulo) -> str:
+    return "".join(r.t for p in titulo.tx.rich.p for r in (p.r or []))
+
+
+def celulas_de(livro, referencia: str) -> list:
+    folha, intervalo = referencia.rsplit("!", 1)
+    r = CellRange(intervalo.replace("$", ""))
+    return [
+        c.value
+        for linha in livro[folha.strip("'")].iter_rows(r.min_row, r.max_row, r.min_col, r.max_col)
+        for c in linha
+    ]
+
+
+def test_graficos_nativos_apontam_para_as_tabelas_do_resumo(historico, tmp_path):
+    livro = load_workbook(gerar(tmp_path))
+    graficos = {texto_de(g.title): g for g in livro["Gráficos"]._charts}
+    assert list(graficos) == [
+        "Atividades por situação",
+        "Execução por objetivo específico",
+        "Cobertura dos relatos por instituição",
+    ]
+    dados = {}
+    for titulo, grafico in graficos.items():
+        assert grafico.tagname == "barChart", titulo
+        (serie,) = grafico.series
+        assert serie.val.numRef.f.startswith("'Resumo'!"), titulo
+        categorias = celulas_de(livro, serie.cat.numRef.f)
+        valores = celulas_de(livro, serie.val.numRef.f)
+        assert len(categorias) == len(valores) and None not in categorias, titulo
+        assert "Total" not in categorias, titulo
+        dados[titulo] = dict(zip(categorias, valores, strict=True))
+        # The series is named by the table's header cell.
+        assert celulas_de(livro, serie.tx.strRef.f) == [texto_de(grafico.y_axis.title)], titulo
+
+    situacoes = graficos["Atividades por situação"]
+    assert (texto_de(situacoes.x_axis.title), texto_de(situacoes.y_axis.title)) == (
+        "Situação",
+        "Atividades",
+    )
+    assert list(dados["Atividades por situação"]) == [r for _, r in SITUACOES_EXIBIDAS]
+    assert dados["Atividades por situação"]["Em andamento"] == 1
+    assert dados["Atividades por situação"]["Sem informação"] == 73
+
+    objetivos = dados["Execução por objetivo específico"]
+    assert list(objetivos) == list(
+        Objetivo.objects.filter(plano=historico["ciclos"][1].plano).values_list("codigo", flat=True)
+    )
+    assert objetivos["1"] == 9.1
+    assert texto_de(graficos["Execução por objetivo específico"].x_axis.title) == (
+        "Objetivo específico"
+    )
+
+    cobertura = dados["Cobertura dos relatos por instituição"]
+    assert cobertura["PF"] == 25.0
+    assert texto_de(graficos["Cobertura dos relatos por instituição"].y_axis.title) == (
+        "Cobertura (%)"
+    )
