@@ -20,6 +20,7 @@ from django_filters.fields import ChoiceField as CampoDeEscolha
 
 from parceiros.models import Instituicao
 
+from . import busca_textual
 from .indicadores import ATRASADA, PODEM_ATRASAR, SITUACOES_EXIBIDAS
 from .models import Acao, Atividade, Vinculo, partes_do_codigo
 
@@ -269,7 +270,8 @@ class AtividadeFilter(django_filters.FilterSet):
         activities where each of them appears, ignoring accents and case, in
         the activity's code or text, its action's or objective's text, or its
         partners' siglas and names. `nivel_da_busca` tells where (NIVEIS_DA_BUSCA),
-        for the page to rank by; .qs itself stays in code order."""
+        for the page to rank by; .qs itself stays in code order. On
+        PostgreSQL, the same tiers by full-text search (plano.busca_textual)."""
         termo = value.strip().strip(".")
         if partes_do_codigo(termo) is not None:
             return queryset.filter(Q(codigo=termo) | Q(codigo__startswith=f"{termo}.")).annotate(
@@ -278,7 +280,10 @@ class AtividadeFilter(django_filters.FilterSet):
         palavras = palavras_da_busca(value)
         if not palavras:
             return queryset
-        condicoes = condicoes_da_busca(palavras)
+        if busca_textual.no_postgres():
+            condicoes = busca_textual.condicoes(palavras)
+        else:
+            condicoes = condicoes_da_busca(palavras)
         return queryset.filter(condicoes[-1]).annotate(
             nivel_da_busca=Case(
                 *(When(condicao, then=Value(nivel)) for nivel, condicao in enumerate(condicoes)),
