@@ -107,6 +107,7 @@ def serie_do_plano(
     ):
         if atividade_id not in atuais:
             continue
+        dia_da_validacao = _dia(validado_em) if validado_em else None
         for c in ciclos:
             if inicio > c.inicio:
                 continue
@@ -114,7 +115,7 @@ def serie_do_plano(
             if ciclo_id == c.pk:
                 no_ciclo[c.pk].add(atividade_id)
             visao = visoes[c.pk]
-            if validado_em and _dia(validado_em) > c.encerramento and visao.data == c.fim:
+            if dia_da_validacao and dia_da_validacao > c.encerramento and visao.data == c.fim:
                 visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)
     prazos = prazos_nas_datas(plano_id, sorted(set(datas.values())), atuais)
     for c in ciclos:
