@@ -109,7 +109,6 @@ def passa_nos_filtros_do_ciclo(no_ciclo: NoCiclo, filtros: Mapping) -> bool:
     return True
 
 
-_passa = passa_nos_filtros_do_ciclo  # the name paginas.plano imports
 
 
 class VisaoDoCiclo:
