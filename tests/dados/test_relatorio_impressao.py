@@ -2,6 +2,9 @@
 evaluation date, "Uso interno" on every sheet, filters only on plain tables,
 print setup, and native charts. Every check opens the file back with openpyxl."""
 
+import re
+import zipfile
+
 from openpyxl import load_workbook
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -10,6 +13,7 @@ from monitoramento.models import Atualizacao, TipoEvidencia
 from plano.indicadores import SITUACOES_EXIBIDAS
 from plano.models import Objetivo
 
+from .leitores import converter_com_libreoffice
 from .test_relatorio import gerar
 
 CODIGOS = (
@@ -163,3 +167,26 @@ def test_graficos_nativos_apontam_para_as_tabelas_do_resumo(historico, tmp_path)
     assert texto_de(graficos["Cobertura dos relatos por instituição"].y_axis.title) == (
         "Cobertura (%)"
     )
+
+
+def test_libreoffice_le_os_graficos_com_titulos_e_celulas_do_resumo(historico, tmp_path):
+    ods = converter_com_libreoffice(gerar(tmp_path), "ods", tmp_path)
+    with zipfile.ZipFile(ods) as pacote:
+        objetos = sorted(
+            pacote.read(n).decode()
+            for n in pacote.namelist()
+            if re.fullmatch(r"Object \d+/content\.xml", n)
+        )
+    graficos = {}
+    for conteudo in objetos:
+        textos_ = re.findall(r"<text:p>([^<]*)</text:p>", conteudo)
+        intervalos = re.findall(r'table:cell-range-address="([^"]+)"', conteudo)
+        assert 'chart:class="chart:bar"' in conteudo
+        graficos[textos_[1]] = (textos_[2:4], intervalos)
+    assert {titulo: eixos for titulo, (eixos, _) in graficos.items()} == {
+        "Atividades por situação": ["Situação", "Atividades"],
+        "Execução por objetivo específico": ["Objetivo específico", "Execução (%)"],
+        "Cobertura dos relatos por instituição": ["Instituição", "Cobertura (%)"],
+    }
+    for _, intervalos in graficos.values():
+        assert intervalos and all(i.startswith("Resumo.") for i in intervalos), intervalos
