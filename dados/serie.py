@@ -109,8 +109,6 @@ def passa_nos_filtros_do_ciclo(no_ciclo: NoCiclo, filtros: Mapping) -> bool:
     return True
 
 
-
-
 class VisaoDoCiclo:
     """The plan's activities at a cycle's close (three queries: activities,
     reports, deadlines' history), to mark the records of a data set with."""
