@@ -47,6 +47,9 @@ def test_trace_e_405_num_arquivo_estatico(client, settings):
         ("/portal/sair/", "OPTIONS, POST"),
         ("/portal/atividades/2.1.1/relatar/", "GET, HEAD, OPTIONS, POST"),
         ("/portal/atividades/2.1.1/corrigir/", "OPTIONS, POST"),
+        ("/admin/", "GET, HEAD, OPTIONS, POST"),
+        ("/admin/monitoramento/atualizacao/fila/", "GET, HEAD, OPTIONS, POST"),
+        ("/admin/plano/atividade/1/change/", "GET, HEAD, OPTIONS, POST"),
     ],
 )
 def test_options_responde_204_com_allow(client, plano, caminho, allow):
