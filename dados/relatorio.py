@@ -222,7 +222,8 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> dict
     """The summary sheet. Returns, for each table a chart draws ("situacoes",
     "objetivos", "cobertura"), the first and last rows of its body, without
     the total."""
-    # The summary prints on at most two pages (LibreOffice's PDF export is tested).
+    # The summary prints on at most two pages (LibreOffice's PDF export is
+    # tested), unless that would shrink it past reading (see below).
     folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18], titulos="1:1", paginas_de_altura=2)
     folha.freeze_panes = "A2"
     titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
@@ -309,7 +310,15 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> dict
         {5: FORMATO_PERCENTUAL},
     )
     intervalos["cobertura"] = (primeira, ultima - 1)  # without the total
+    if ultima > LINHAS_EM_DUAS_PAGINAS:
+        # A plan far larger than the real one: as many pages as it takes, at
+        # the page's width. (The page setup is written after the rows.)
+        folha.page_setup.fitToHeight = 0
     return intervalos
+
+
+# About the most rows two landscape A4 pages hold with the text still legible.
+LINHAS_EM_DUAS_PAGINAS = 120
 
 
 def percentual(parte: int, grupo: Grupo) -> float | None:

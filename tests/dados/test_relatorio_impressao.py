@@ -12,6 +12,7 @@ from monitoramento.ciclos import data_de_avaliacao
 from monitoramento.models import Atualizacao, TipoEvidencia
 from plano.indicadores import SITUACOES_EXIBIDAS
 from plano.models import Objetivo
+from tests import factories
 
 from .leitores import converter_com_libreoffice
 from .test_relatorio import gerar
@@ -190,3 +191,14 @@ def test_libreoffice_le_os_graficos_com_titulos_e_celulas_do_resumo(historico, t
     }
     for _, intervalos in graficos.values():
         assert intervalos and all(i.startswith("Resumo.") for i in intervalos), intervalos
+
+
+def test_resumo_de_um_plano_muito_maior_nao_e_espremido_em_duas_paginas(plano, tmp_path):
+    factories.criar_ciclo(plano=plano, codigo="2025.2")
+    real = load_workbook(gerar(tmp_path))["Resumo"]
+    assert real.page_setup.fitToHeight == 2
+    factories.ampliar_plano(plano=plano, fator=10)  # 280 actions: hundreds of rows
+    grande = load_workbook(gerar(tmp_path))["Resumo"]
+    assert grande.max_row > real.max_row * 4
+    assert grande.page_setup.fitToHeight == 0  # as many pages as it takes
+    assert grande.page_setup.fitToWidth == 1
