@@ -478,9 +478,7 @@ def nome_de(usuario) -> str:
     return (usuario.get_full_name() or usuario.username) if usuario else ""
 
 
-AVISO_NAO_PUBLICADOS = (
-    "Contém nomes e relatos não publicados: esses têm fundo amarelo e não estão no painel."
-)
+AVISO_NAO_PUBLICADOS = "não estão no painel e têm fundo amarelo."
 
 
 def marca_de_nao_publicado(relato) -> dict:
@@ -535,7 +533,7 @@ def folha_relatos(livro, relatos) -> None:
             ]
             for r in relatos
         ),
-        aviso=AVISO_NAO_PUBLICADOS,
+        aviso=f"Contém nomes e relatos não publicados: esses {AVISO_NAO_PUBLICADOS}",
         larguras=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
         formatos={7: "0", 12: FORMATO_DATA_HORA, 14: FORMATO_DATA_HORA},
     )
@@ -560,7 +558,7 @@ def folha_evidencias(livro, relatos) -> None:
             for r in relatos
             for e in r.evidencias.all()
         ),
-        aviso=AVISO_NAO_PUBLICADOS,
+        aviso=f"Inclui evidências de relatos não publicados: essas {AVISO_NAO_PUBLICADOS}",
         larguras=[12, 16, 22, 50, 16, 14, 60],
     )
 

@@ -59,7 +59,8 @@ def test_uso_interno_no_topo_de_cada_folha_e_nao_publicados_marcados(historico, 
         assert "Uso interno" in folha.evenHeader.center.text, folha.title
     for nome, coluna in (("Relatos do ciclo", 5), ("Evidências", 3)):
         folha = livro[nome]
-        assert "não publicados" in folha["A1"].value
+        # The line at the top says how they are marked.
+        assert "não publicados" in folha["A1"].value and "fundo amarelo" in folha["A1"].value
         estados = {}
         for linha in folha.iter_rows(min_row=3):
             valor = linha[coluna - 1].value
