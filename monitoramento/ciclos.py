@@ -92,10 +92,15 @@ def serie_do_plano(
             atuais[atividade.pk] = atividade.prazo
     datas = {c.pk: data_de_avaliacao(c, hoje) for c in ciclos}
     visoes = {c.pk: PlanoNoCiclo(ciclo=c, data=datas[c.pk]) for c in ciclos}
-    # Reports in publication order (cycle, then validation); each cycle's view
-    # keeps, per activity, the last one of a cycle up to its own.
-    ultimos = {c.pk: {} for c in ciclos}
+    # Reports in publication order (cycle, then validation), in one pass: the
+    # latest per activity so far; a cycle's view is that state just before the
+    # first report of a later cycle.
+    ultimo: dict[int, tuple] = {}
+    ultimos: dict[int, dict] = {}
+    proximo = 0  # the next cycle whose view is still to take
     no_ciclo = {c.pk: set() for c in ciclos}
+    # Closed cycles, whose views a correction published after their close changes.
+    fechados = [(c.inicio, c.encerramento, visoes[c.pk]) for c in ciclos if datas[c.pk] == c.fim]
     for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
         Atualizacao.objects.publicadas()
         .filter(ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio)
@@ -107,16 +112,19 @@ def serie_do_plano(
     ):
         if atividade_id not in atuais:
             continue
-        dia_da_validacao = _dia(validado_em) if validado_em else None
-        for c in ciclos:
-            if inicio > c.inicio:
-                continue
-            ultimos[c.pk][atividade_id] = (situacao, percentual)
-            if ciclo_id == c.pk:
-                no_ciclo[c.pk].add(atividade_id)
-            visao = visoes[c.pk]
-            if dia_da_validacao and dia_da_validacao > c.encerramento and visao.data == c.fim:
-                visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)
+        while proximo < len(ciclos) and ciclos[proximo].inicio < inicio:
+            ultimos[ciclos[proximo].pk] = dict(ultimo)
+            proximo += 1
+        ultimo[atividade_id] = (situacao, percentual)
+        if ciclo_id in no_ciclo:
+            no_ciclo[ciclo_id].add(atividade_id)
+        if validado_em:
+            dia = _dia(validado_em)
+            for inicio_do_ciclo, encerramento, visao in fechados:
+                if inicio <= inicio_do_ciclo and dia > encerramento:
+                    visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)
+    for c in ciclos[proximo:]:
+        ultimos[c.pk] = ultimo
     prazos = prazos_nas_datas(plano_id, sorted(set(datas.values())), atuais)
     for c in ciclos:
         visao = visoes[c.pk]
