@@ -82,7 +82,7 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     assert page.get_by_label("Em andamento").is_checked()
     page.get_by_label("% executado").fill("60")
     page.get_by_role("button", name="Enviar à CGETP").click()
-    assert page.locator("#id_realizado_error").is_visible()
+    expect(page.locator("#id_realizado_error")).to_be_visible()
     assert page.get_by_label("% executado").input_value() == "60"
     # One error summary, focused, and the title says so.
     assert page.title().startswith("Erro: ")

@@ -6,6 +6,7 @@ this page and on every portal page, at 1366 and 360 px."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from monitoramento.demo import SENHA_DEMO, carregar_demo
 from monitoramento.models import Atualizacao
@@ -122,23 +123,22 @@ def test_paginas_do_portal_sem_violacoes_e_sem_rolagem_lateral(
     page.goto(f"{url}/portal/atividades/{codigo}/relatar/")
     antes = page.locator("fieldset.evidencia").count()
     page.get_by_role("button", name="Adicionar evidência").click()
-    assert page.locator("fieldset.evidencia").count() == antes + 1
+    expect(page.locator("fieldset.evidencia")).to_have_count(antes + 1)
     assert not page.title().startswith("Erro")
     sem_violacoes(page)
     _sem_rolagem_lateral(page, largura)
     # Enter in a field saves the draft (not "Adicionar evidência", the first visible button).
     page.get_by_label("% executado").fill("35")
     page.get_by_label("% executado").press("Enter")
-    page.wait_for_load_state()
-    assert "Rascunho gravado." in page.content()
-    assert page.locator("fieldset.evidencia").count() == antes
+    expect(page.locator("main")).to_contain_text("Rascunho gravado.")
+    expect(page.locator("fieldset.evidencia")).to_have_count(antes)
     # A row in error: the summary takes the focus, the title says "Erro:".
     page.goto(f"{url}/portal/ciclo/")
     linha = _linhas_editaveis(page).nth(1)
     linha.get_by_label("Situação").select_option("em_andamento")
     linha.get_by_label("% executado").fill("150")
     page.get_by_role("button", name="Gravar rascunhos").click()
-    assert page.title().startswith("Erro: ")
+    expect(page).to_have_title(re.compile(r"^Erro: "))
     assert page.evaluate("document.activeElement.id") == "resumo-de-erros"
     sem_violacoes(page)
     _sem_rolagem_lateral(page, largura)
