@@ -11,15 +11,12 @@ tiers are the ones SQLite computes with plano.filters.condicoes_da_busca.
 The column lives only in PostgreSQL (no model field): SQLite has no tsvector.
 Stop words ("de", "a") are dropped by the configuration, as they say nothing."""
 
-import re
-
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 CONFIGURACAO = "public.pt_sem_acento"
 PESOS = "ABCD"  # one per level of plano.filters.NIVEIS_DA_BUSCA
-_NAO_PALAVRA = re.compile(r"\W+")
 
 
 def no_postgres() -> bool:
@@ -27,8 +24,8 @@ def no_postgres() -> bool:
 
 
 def _consulta(palavras: list[str], pesos: str) -> str:
-    partes = [p for palavra in palavras for p in _NAO_PALAVRA.split(palavra) if p]
-    return " & ".join(f"{p}:*{pesos}" for p in partes)
+    """Words of letters only (plano.filters.condicoes_de_cada_nivel), each a prefix."""
+    return " & ".join(f"{p}:*{pesos}" for p in palavras)
 
 
 def condicoes(palavras: list[str]) -> list[RawSQL]:

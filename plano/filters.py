@@ -280,10 +280,7 @@ class AtividadeFilter(django_filters.FilterSet):
         palavras = palavras_da_busca(value)
         if not palavras:
             return queryset
-        if busca_textual.no_postgres():
-            condicoes = busca_textual.condicoes(palavras)
-        else:
-            condicoes = condicoes_da_busca(palavras)
+        condicoes = condicoes_de_cada_nivel(palavras)
         return queryset.filter(condicoes[-1]).annotate(
             nivel_da_busca=Case(
                 *(When(condicao, then=Value(nivel)) for nivel, condicao in enumerate(condicoes)),
@@ -317,6 +314,21 @@ def _em_parceiro(palavra: str):
             | Q(instituicao__nome__regex=padrao_sem_acentos(palavra))
         )
     )
+
+
+def condicoes_de_cada_nivel(palavras: list[str]) -> list[Q]:
+    """condicoes_da_busca, with the words made only of letters looked up by
+    the full-text search on PostgreSQL (plano.busca_textual); words with
+    digits or signs ("1.²", "bem-estar") keep the patterns' exact match."""
+    textuais = [p for p in palavras if p.isalpha()] if busca_textual.no_postgres() else []
+    outras = [p for p in palavras if p not in textuais]
+    por_texto = busca_textual.condicoes(textuais) if textuais else None
+    por_padrao = condicoes_da_busca(outras) if outras else None
+    if por_texto is None:
+        return por_padrao
+    if por_padrao is None:
+        return [Q(c) for c in por_texto]
+    return [Q(t) & p for t, p in zip(por_texto, por_padrao, strict=True)]
 
 
 def condicoes_da_busca(palavras: list[str]) -> list[Q]:

@@ -71,3 +71,12 @@ def test_busca_usa_o_indice(plano):
         cursor.execute(f"EXPLAIN {sql}", parametros)
         plano_de_execucao = "\n".join(linha[0] for linha in cursor.fetchall())
     assert "Bitmap Index Scan on plano_atividade_busca" in plano_de_execucao, plano_de_execucao
+
+
+def test_palavras_com_sinais_ou_digitos_casam_como_no_sqlite(client, plano):
+    """Words like "1.²" or "bem-estar" keep the exact match of the patterns (no part of
+    them searched alone), beside full-text words."""
+    assert cartoes(pagina(client, "busca=1.%C2%B2")) == []
+    assert set(cartoes(pagina(client, "busca=fronteiras+1.1"))) <= set(
+        cartoes(pagina(client, "busca=fronteiras"))
+    )
