@@ -248,6 +248,28 @@ def _vinculo_de_demo(vinculo) -> bool:
     return vinculo["atividade__codigo"] in VINCULOS_DEMO.get(vinculo["instituicao__sigla"], ())
 
 
+def colunas_do_objetivo_e_da_acao(objetivo, acao) -> tuple[Coluna, Coluna]:
+    """The codes of an activity's objective and action, read by `objetivo` and `acao`."""
+    return (
+        Coluna(
+            "objetivo_codigo",
+            "Código do objetivo",
+            "string",
+            "Objetivo específico da atividade.",
+            objetivo,
+            CODIGO_OBJETIVO,
+        ),
+        Coluna(
+            "acao_codigo",
+            "Código da ação",
+            "string",
+            "Ação prioritária da atividade.",
+            acao,
+            CODIGO_ACAO,
+        ),
+    )
+
+
 def coluna_instituicao(campo_slug: str, campo_sigla: str, descricao: str) -> tuple[Coluna, ...]:
     return (
         Coluna(
@@ -497,21 +519,8 @@ RELATOS = Conjunto(
             campo("ciclo__codigo"),
             CODIGO_CICLO,
         ),
-        Coluna(
-            "objetivo_codigo",
-            "Código do objetivo",
-            "string",
-            "Objetivo específico da atividade.",
-            campo("atividade__acao__objetivo__codigo"),
-            CODIGO_OBJETIVO,
-        ),
-        Coluna(
-            "acao_codigo",
-            "Código da ação",
-            "string",
-            "Ação prioritária da atividade.",
-            campo("atividade__acao__codigo"),
-            CODIGO_ACAO,
+        *colunas_do_objetivo_e_da_acao(
+            campo("atividade__acao__objetivo__codigo"), campo("atividade__acao__codigo")
         ),
         Coluna(
             "atividade_codigo",
@@ -816,21 +825,8 @@ SERIE = Conjunto(
             lambda li: li.data,
             OBRIGATORIO,
         ),
-        Coluna(
-            "objetivo_codigo",
-            "Código do objetivo",
-            "string",
-            "Objetivo específico da atividade.",
-            da_atividade("acao__objetivo__codigo"),
-            CODIGO_OBJETIVO,
-        ),
-        Coluna(
-            "acao_codigo",
-            "Código da ação",
-            "string",
-            "Ação prioritária da atividade.",
-            da_atividade("acao__codigo"),
-            CODIGO_ACAO,
+        *colunas_do_objetivo_e_da_acao(
+            da_atividade("acao__objetivo__codigo"), da_atividade("acao__codigo")
         ),
         Coluna(
             "atividade_codigo",

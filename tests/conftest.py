@@ -132,6 +132,15 @@ def plano(db) -> Plano:
 
 
 @pytest.fixture
+def demo(plano) -> Plano:
+    """The real plan with the demo loaded (monitoramento.demo: three cycles, reports, accounts)."""
+    from monitoramento.demo import carregar_demo
+
+    carregar_demo()
+    return plano
+
+
+@pytest.fixture
 def pf(plano) -> Instituicao:
     return Instituicao.objects.get(sigla="PF")
 

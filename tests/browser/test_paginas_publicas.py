@@ -5,7 +5,6 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from monitoramento.demo import carregar_demo
 from plano.indicadores import ROTULOS, situacao_exibida
 from plano.models import Atividade
 
@@ -23,12 +22,6 @@ PAGINAS = {
     "/acessibilidade/": "Acessibilidade",
     "/privacidade/": "Privacidade e proteção de dados",
 }
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
 
 
 @pytest.mark.parametrize("url", list(PAGINAS))

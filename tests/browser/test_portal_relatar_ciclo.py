@@ -8,18 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from monitoramento.demo import SENHA_DEMO, carregar_demo
+from monitoramento.demo import SENHA_DEMO
 from monitoramento.models import Atualizacao
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
 
 
 def _entrar(page, url):

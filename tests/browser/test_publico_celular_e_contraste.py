@@ -4,8 +4,6 @@ contrast (forced colours), and the /plano/ list's sharing and keyboard flow."""
 import pytest
 from playwright.sync_api import expect
 
-from monitoramento.demo import carregar_demo
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -28,12 +26,6 @@ PAGINAS_PUBLICAS = [
     "/acessibilidade/",
     "/privacidade/",
 ]
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
 
 
 def test_nenhuma_pagina_publica_rola_para_o_lado_num_celular_de_360px(live_server, page, demo):

@@ -7,8 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from monitoramento.demo import carregar_demo
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -33,12 +31,6 @@ APARENCIA = """(seletor) => {
 }"""
 
 INVISIVEIS = {"none", "transparent", "rgba(0, 0, 0, 0)"}
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
 
 
 def _desenhado(aparencia: dict) -> None:

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 
 from dados.conjuntos import ALTERACOES, LOTE, SERIE
 from monitoramento.ciclos import plano_no_ciclo
-from monitoramento.demo import carregar_demo
 from monitoramento.models import Atualizacao, Ciclo
 from plano.indicadores import ATRASADA
 from plano.models import Atividade
@@ -23,12 +22,6 @@ from tests import factories
 from .leitores import ler_csv, ler_ods, ler_xlsx
 
 FORMATOS = ("csv", "json", "xlsx", "ods", "excel.csv")
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
 
 
 def ciclos(plano) -> list[Ciclo]:

@@ -18,22 +18,14 @@ from django.utils import timezone
 from monitoramento.ciclos import plano_no_ciclo
 from monitoramento.demo import carregar_demo
 from monitoramento.indicadores import Grupo
-from monitoramento.models import Atualizacao, Ciclo, Evidencia
+from monitoramento.models import Atualizacao, Evidencia
 from parceiros.models import Instituicao
 from plano.historico import vinculos_nas_datas
 from plano.indicadores import ROTULOS
 from plano.models import Atividade, Vinculo
 from tests import factories
 
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
-
-
-def ciclos_da_demo(plano):
-    return list(Ciclo.objects.filter(plano=plano).order_by("inicio"))
+from .test_ciclos import ciclos_da_demo
 
 
 def texto(html: str) -> str:

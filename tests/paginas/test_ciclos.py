@@ -22,12 +22,6 @@ from tests import factories
 from .test_painel import bloco, linhas_de_situacao, pct
 
 
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
-
-
 def ciclos_da_demo(plano):
     return list(Ciclo.objects.filter(plano=plano).order_by("inicio"))
 

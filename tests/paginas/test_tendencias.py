@@ -30,12 +30,6 @@ from tests import factories
 from .test_painel import bloco, pct
 
 
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
-
-
 def secao(html: str, id_titulo: str) -> str:
     inicio = html.index(f'aria-labelledby="{id_titulo}"')
     return html[inicio : html.index("</section>", inicio)]

@@ -4,10 +4,8 @@ execution and reporting coverage."""
 import re
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from monitoramento.demo import carregar_demo
 from monitoramento.indicadores import cobertura_do_ciclo
 from monitoramento.models import Ciclo
 from parceiros.models import Instituicao
@@ -21,12 +19,6 @@ def pct(valor) -> str:
 
 def linha(html: str, id_: str) -> str:
     return html[html.index(f'id="{id_}"') :].split("</tr>")[0]
-
-
-@pytest.fixture
-def demo(plano):
-    carregar_demo()
-    return plano
 
 
 def test_parceiros_lista_instituicoes_com_atividades_execucao_e_cobertura(client, demo):
