@@ -17,8 +17,9 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from comum.datas import conversor_de_dias
 from parceiros.models import Instituicao
-from plano.historico import prazos_nas_datas, vinculos_nas_datas
+from plano.historico import POUCAS_ATIVIDADES, prazos_nas_datas, vinculos_nas_datas
 from plano.indicadores import FORA_DO_DENOMINADOR, Situacao, situacao_exibida
 from plano.models import Atividade, Objetivo, Plano
 
@@ -50,10 +51,6 @@ def data_de_avaliacao(ciclo: Ciclo, hoje: date | None = None) -> date:
     if ciclo.esta_aberto(hoje) or hoje < ciclo.fim:
         return hoje
     return ciclo.fim
-
-
-def _dia(momento: datetime) -> date:
-    return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
 
 
 @dataclass(frozen=True)
@@ -101,10 +98,15 @@ def serie_do_plano(
     no_ciclo = {c.pk: set() for c in ciclos}
     # Closed cycles, whose views a correction published after their close changes.
     fechados = [(c.inicio, c.encerramento, visoes[c.pk]) for c in ciclos if datas[c.pk] == c.fim]
+    dia_local = conversor_de_dias()
+    relatos = Atualizacao.objects.publicadas().filter(
+        ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio
+    )
+    if len(atuais) <= POUCAS_ATIVIDADES:
+        # One activity's page needs its own reports, not the plan's.
+        relatos = relatos.filter(atividade_id__in=list(atuais))
     for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
-        Atualizacao.objects.publicadas()
-        .filter(ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio)
-        .em_ordem_de_publicacao()
+        relatos.em_ordem_de_publicacao()
         .values_list(
             "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "validado_em"
         )
@@ -119,7 +121,7 @@ def serie_do_plano(
         if ciclo_id in no_ciclo:
             no_ciclo[ciclo_id].add(atividade_id)
         if validado_em:
-            dia = _dia(validado_em)
+            dia = dia_local(validado_em)
             for inicio_do_ciclo, encerramento, visao in fechados:
                 if inicio <= inicio_do_ciclo and dia > encerramento:
                     visao.corrigido_em = max(visao.corrigido_em or validado_em, validado_em)

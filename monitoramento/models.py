@@ -283,6 +283,9 @@ class Atualizacao(MensagensDasRestricoes, models.Model):
             models.Index(
                 fields=["ciclo", "estado", "atividade", "instituicao"], name="atualizacao_do_ciclo"
             ),
+            # One activity's published reports (its page, its cycles): without
+            # it SQLite walks every published report through the index above.
+            models.Index(fields=["atividade", "estado"], name="atualizacao_da_atividade"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,6 +11,8 @@ from typing import NamedTuple
 from django.db.models import Min
 from django.utils import timezone
 
+from comum.datas import conversor_de_dias
+
 from .models import Acao, Atividade, Objetivo, Plano, Vinculo
 
 
@@ -251,8 +253,9 @@ class Prazos:
     original: date | None
 
 
-def _dia(momento: datetime) -> date:
-    return timezone.localtime(momento).date() if timezone.is_aware(momento) else momento.date()
+# Up to this many activities, a reading of history asks for them by id; more
+# (a whole plan), for the plan's.
+POUCAS_ATIVIDADES = 500
 
 
 def prazos_nas_datas(
@@ -266,7 +269,8 @@ def prazos_nas_datas(
     records nothing. Setting a first deadline (empty -> date) is not a change:
     the original deadline holds from the start."""
     registros = defaultdict(list)
-    if len(atuais) == 1:
+    dia = conversor_de_dias()
+    if len(atuais) <= POUCAS_ATIVIDADES:
         consulta = Atividade.history.filter(id__in=list(atuais))
     else:
         consulta = Atividade.history.filter(acao__objetivo__plano_id=plano_id)
@@ -275,7 +279,7 @@ def prazos_nas_datas(
         .values_list("id", "prazo", "history_date")
         .iterator()
     ):
-        registros[pk].append((prazo, _dia(quando)))
+        registros[pk].append((prazo, dia(quando)))
     resultado = {data: {} for data in datas}
     for pk, atual in atuais.items():
         historia = registros.get(pk)
@@ -335,6 +339,7 @@ def vinculos_nas_datas(plano_id: int, datas: list[date]) -> dict[date, dict[tupl
         .values_list("id", "primeira")
     )
     registros = defaultdict(list)
+    dia = conversor_de_dias()
     for pk, atividade, instituicao, papel, quando, tipo in (
         Vinculo.history.filter(atividade__acao__objetivo__plano_id=plano_id)
         .order_by("id", "history_date", "history_id")
@@ -349,7 +354,7 @@ def vinculos_nas_datas(plano_id: int, datas: list[date]) -> dict[date, dict[tupl
             tipo == "+" and (inicio is None or quando - inicio <= VINCULO_JUNTO_DA_ATIVIDADE)
         ) or (tipo != "+" and not registros[pk])
         registros[pk].append(
-            (date.min if junto else _dia(quando), atividade, instituicao, papel, tipo)
+            (date.min if junto else dia(quando), atividade, instituicao, papel, tipo)
         )
     resultado = {data: {} for data in datas}
     for pk, atividade, instituicao, papel in Vinculo.objects.filter(

@@ -1,11 +1,12 @@
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
 from parceiros.models import Instituicao
@@ -72,6 +73,17 @@ class Plano(models.Model):
         return date(self.ano_fim, 12, 31)
 
 
+def endereco_do_item(codigo: str) -> str:
+    """/plano/<código>/ (with the script prefix): a page of a plan 100 times
+    larger links 600 items, and reverse() costs a tenth of a millisecond."""
+    return _endereco_do_item(get_script_prefix(), codigo)
+
+
+@lru_cache(maxsize=20_000)
+def _endereco_do_item(prefixo: str, codigo: str) -> str:
+    return reverse("plano:item", args=[codigo])
+
+
 class ItemDoPlano(models.Model):
     """What objectives, actions and activities share: a number within the
     parent, the full code, and the verbatim text."""
@@ -87,7 +99,7 @@ class ItemDoPlano(models.Model):
         return f"{self.codigo} {self.texto[:80]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("plano:item", args=[self.codigo])
+        return endereco_do_item(self.codigo)
 
     def codigo_esperado(self) -> str:
         pai = self.pai

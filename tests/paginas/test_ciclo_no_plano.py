@@ -344,10 +344,10 @@ def consultas(client, url: str) -> int:
 # (three), the plan's activities, reports and deadlines, the coverage at the
 # close (five) and, for one institution, its activities then.
 CONSULTAS = {
-    "/plano/": (7, 9),
-    "/plano/?situacao=em_andamento&objetivo=1&ordem=percentual": (7, 9),
-    "/plano/1/": (3, 5),
-    "/plano/1.1/": (4, 6),
+    "/plano/": (8, 10),
+    "/plano/?situacao=em_andamento&objetivo=1&ordem=percentual": (8, 10),
+    "/plano/1/": (4, 6),
+    "/plano/1.1/": (5, 7),
     "/parceiros/": (6, 14),
     "/parceiros/pf/": (6, 15),
 }

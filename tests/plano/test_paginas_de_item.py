@@ -214,18 +214,19 @@ def test_plano_tambem_liga_as_citacoes(client, plano):
     assert 'previsto na Atividade <a href="/plano/3.2.1/">3.2.1</a>' in html
 
 
-# Detail pages: 1. the plan's structure (actions with objective, plan and
-# activity codes: 404s and links between texts are answered from it), then
-# objective: 2. the cycles opened so far (the cycle selector), 3. its
-#   activities (progress);
-# action: 2. the cycles opened so far, 3. its activities, 4. their links with
-#   institutions;
-# activity: 2. the activity, 3. its links with institutions, 4. the activities
-#   whose text may cite it, 5. its published reports with cycle and
-#   institution, 6. their evidence, 7. the cycles opened so far, 8-9. its
-#   situation at the close of each (reports, deadlines' history), 10-11. its
-#   changes (its history and its links' history).
-CONSULTAS = {"/plano/1/": 3, "/plano/1.1/": 4, "/plano/1.1.1/": 11}
+# Detail pages: 1. the plan's structure (actions with objective and activity
+# codes: 404s and links between texts are answered from it), then
+# objective: 2. its actions with the objective and the plan, 3. the cycles
+#   opened so far (the cycle selector), 4. its activities (progress);
+# action: 2. the action with its objective and plan, 3. the cycles opened so
+#   far, 4. its activities, 5. their links with institutions;
+# activity: 2. the activity with its action, objective and plan, 3. its links
+#   with institutions, 4. the activities whose text may cite it, 5. its
+#   published reports with cycle and institution, 6. their evidence, 7. the
+#   cycles opened so far, 8-9. its situation at the close of each (its
+#   reports, its deadlines' history), 10-11. its changes (its history and its
+#   links' history).
+CONSULTAS = {"/plano/1/": 4, "/plano/1.1/": 5, "/plano/1.1.1/": 11}
 
 
 @pytest.mark.parametrize("fator", [1, 10])
