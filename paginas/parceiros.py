@@ -2,6 +2,11 @@
 close of that cycle (paginas.ciclo.Momento): the links in force on its
 evaluation date, each activity's situation then, the coverage then."""
 
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,10 +16,29 @@ from monitoramento.ciclos import cobertura_nos_ciclos, data_de_avaliacao
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo, resumo_por_instituicao
 from parceiros.models import Instituicao
 from plano.historico import vinculos_nas_datas
-from plano.models import Atividade, Vinculo
+from plano.models import Atividade, Vinculo, partes_do_codigo
 
 from .ciclo import Momento
-from .plano import plano_padrao
+from .plano import POR_PAGINA, plano_padrao
+
+
+class Leitura(NamedTuple):
+    """What the institution's summary reads of one activity."""
+
+    pk: int
+    situacao: str
+    percentual: int | None
+    prazo: date | None
+    peso: Decimal
+
+
+class NoFechamento(NamedTuple):
+    """What the pages read of one activity to show it at a cycle's close."""
+
+    pk: int
+    codigo: str
+    prazo: date | None
+    peso: Decimal
 
 
 def no_fechamento(plano, momento: Momento):
@@ -26,7 +50,8 @@ def no_fechamento(plano, momento: Momento):
     data = data_de_avaliacao(ciclo, momento.hoje)
     vinculos = vinculos_nas_datas(plano.pk, [data])[data]
     atividades = {
-        a.pk: a for a in Atividade.objects.do_plano(plano).only("pk", "prazo", "peso", "codigo")
+        linha[0]: NoFechamento(*linha)
+        for linha in Atividade.objects.do_plano(plano).values_list("pk", "codigo", "prazo", "peso")
     }
     momento.avaliar(atividades.values())
     cobertura = cobertura_nos_ciclos([ciclo], momento.hoje, {ciclo.pk: momento.visao})[ciclo.pk]
@@ -75,11 +100,15 @@ def instituicoes(request):
 
 
 def instituicao(request, slug):
-    # Queries: 1. the plan; 2. the institution; 3. the cycles opened so far
-    # (the first is the current one); 4. its activities with their action,
-    # objective and its role; 5-6. the current cycle's coverage. With ?ciclo=,
-    # no_fechamento's eleven, then its activities then, with their action and
-    # objective.
+    """/parceiros/<slug>/: the institution's activities, a page of POR_PAGINA
+    at a time (the summary counts them all); with ?ciclo=, as at its close.
+
+    Queries: 1. the plan; 2. the institution; 3. the cycles opened so far (the
+    first is the current one); 4. what the summary reads of all its
+    activities; 5. this page's activities with their action, objective and
+    its role; 6-7. the current cycle's coverage. With ?ciclo=, no_fechamento's
+    eleven, then this page's activities then, with their action and
+    objective."""
     hoje = timezone.localdate()
     plano = plano_padrao()
     instituicao = Instituicao.objects.filter(slug=slug).first()
@@ -92,26 +121,36 @@ def instituicao(request, slug):
         return redirect("parceiros:instituicao", slug=antiga.slug, permanent=True)
     momento = Momento.do_pedido(request, plano, hoje)
     if momento.ciclo is None:
-        atividades = list(
-            Atividade.objects.do_parceiro(instituicao)
-            .filter(acao__objetivo__plano=plano)
+        vinculadas = Atividade.objects.do_parceiro(instituicao).filter(acao__objetivo__plano=plano)
+        todas = [
+            Leitura(*linha)
+            for linha in vinculadas.em_ordem().values_list(
+                "pk", "situacao", "percentual", "prazo", "peso"
+            )
+        ]
+        pagina = Paginator(todas, POR_PAGINA).get_page(request.GET.get("pagina"))
+        por_id = {
+            a.pk: a
+            for a in vinculadas.filter(pk__in=[a.pk for a in pagina])
             .select_related("acao__objetivo")
             # Reuses the join of do_parceiro: this institution's own link.
             .annotate(papel=F("vinculos__papel"))
-            .em_ordem()
-        )
+        }
         ciclo = momento.ciclos[0] if momento.ciclos else None
         cobertura = cobertura_do_ciclo(ciclo).da_instituicao(instituicao.pk) if ciclo else None
     else:
-        vinculos, _, cobertura_do_fechamento = no_fechamento(plano, momento)
+        vinculos, lidas, cobertura_do_fechamento = no_fechamento(plano, momento)
         papeis = {a: papel for (a, i), papel in vinculos.items() if i == instituicao.pk}
-        atividades = list(
-            Atividade.objects.filter(pk__in=papeis).select_related("acao__objetivo").em_ordem()
+        todas = sorted(
+            (lidas[pk] for pk in papeis if pk in lidas), key=lambda a: partes_do_codigo(a.codigo)
         )
-        for atividade in atividades:
+        pagina = Paginator(todas, POR_PAGINA).get_page(request.GET.get("pagina"))
+        por_id = Atividade.objects.select_related("acao__objetivo").in_bulk([a.pk for a in pagina])
+        for atividade in por_id.values():
             atividade.papel = papeis[atividade.pk]
         ciclo = momento.ciclo
         cobertura = cobertura_do_fechamento.da_instituicao(instituicao.pk)
+    atividades = [por_id[a.pk] for a in pagina]
     for atividade in atividades:
         atividade.retrato = momento.retrato(atividade)
         atividade.papel_rotulo = Vinculo.Papel(atividade.papel).label
@@ -122,7 +161,10 @@ def instituicao(request, slug):
             "plano": plano,
             "instituicao": instituicao,
             "atividades": atividades,
-            "resumo": momento.grupo(atividades),
+            "pagina": pagina,
+            "total": len(todas),
+            "consulta": request.GET,
+            "resumo": momento.grupo(todas),
             "ciclo": ciclo,
             "cobertura": cobertura,
             "momento": momento,

@@ -349,7 +349,7 @@ CONSULTAS = {
     "/plano/1/": (4, 6),
     "/plano/1.1/": (5, 7),
     "/parceiros/": (6, 14),
-    "/parceiros/pf/": (6, 15),
+    "/parceiros/pf/": (7, 15),
 }
 
 

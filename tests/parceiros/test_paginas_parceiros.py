@@ -102,3 +102,34 @@ def test_papel_da_propria_instituicao_em_cada_atividade(client, plano):
     Atividade.objects.filter(pk=atividade.pk).update(prazo=timezone.localdate() - timedelta(days=1))
     # Still one row per activity whatever the other institutions' roles.
     assert client.get("/parceiros/pf/").content.decode().count('id="atividade-1.1.1"') == 1
+
+
+def test_em_escala_a_lista_da_instituicao_se_divide_em_paginas_e_o_resumo_conta_todas(
+    client, demo, plano
+):
+    from tests import factories
+
+    factories.ampliar_plano(plano=plano, fator=20)
+    pf = Instituicao.objects.get(sigla="PF")
+    vinculadas = Atividade.objects.do_parceiro(pf)
+    esperados = list(vinculadas.em_ordem().values_list("codigo", flat=True))
+    assert len(esperados) == 9 * 20
+    html = client.get("/parceiros/pf/").content.decode()
+    # The summary counts every linked activity, not only the page's.
+    assert f'id="total-atividades">{len(esperados)}<' in html
+    esperado = execucao(Item(a.situacao, a.percentual, a.peso) for a in vinculadas)
+    assert f'id="execucao-instituicao">{pct(esperado)}' in html
+    assert f"vinculadas à PF: {len(esperados)} (nesta página, 1 a 100)" in html
+    assert "Página 1 de 2" in html and 'href="?pagina=2"' in html
+    vistas = []
+    for numero in (1, 2):
+        html = client.get(f"/parceiros/pf/?pagina={numero}").content.decode()
+        vistas += re.findall(r'<tr id="atividade-([\d.]+)">', html)
+    assert vistas == esperados  # every activity reachable, in code order, once
+    # With a cycle, the pages keep it; a page out of range shows the last one.
+    ciclo = Ciclo.objects.aberto().get()
+    html = client.get(f"/parceiros/pf/?ciclo={ciclo.codigo}&pagina=2").content.decode()
+    assert re.findall(r'<tr id="atividade-([\d.]+)">', html) == esperados[100:]
+    assert f'href="?ciclo={ciclo.codigo}&amp;pagina=1"' in html
+    html = client.get("/parceiros/pf/?pagina=999").content.decode()
+    assert re.findall(r'<tr id="atividade-([\d.]+)">', html) == esperados[100:]
