@@ -21,8 +21,9 @@ CONSULTAS = {
     "/": 16,
     # plan; links grouped by institution; current cycle; coverage x2; institutions.
     "/parceiros/": 6,
-    # plan; institution; its activities; current cycle; coverage x2.
-    "/parceiros/pf/": 6,
+    # plan; institution; current cycle; what the summary reads of all its
+    # activities; this page's activities; coverage x2.
+    "/parceiros/pf/": 7,
     # plan (its period).
     "/metodologia/": 1,
     # plan (source and license); text history of objectives, actions, activities.
