@@ -12,7 +12,8 @@ Two numbers at each size: "em cache", the steady state every visitor gets
 while the data stays the same (the painel's numbers kept rendered under the
 data version, paginas.views.painel), which the goals apply to, and "sem cache",
 the first request after a change, which queries and renders them anew.
-Goals: under 25 ms on the real plan and under 50 ms at 100 times.
+Goals: cached, under 25 ms on the real plan and under 50 ms at 100 times;
+anew, the cold budget of every public page (10 ms, 50 ms at 100 times).
 Then every other public page (PAGINAS), cold (rendered anew) and warm (a hit of
 paecm.cache_publico through the WSGI application), against the cold budgets.
 """
@@ -53,6 +54,7 @@ PAGINAS = [
     "/plano/1.1.1/",
     "/parceiros/",
     "/parceiros/pf/",
+    "/parceiros/pf/?pagina=2",
     "/metodologia/",
     "/sobre/",
     "/acessibilidade/",
@@ -225,12 +227,15 @@ def main() -> int:
                 meta = METAS_MS[fator]
                 for sem_cache in (False, True):
                     mediana, p90 = medir(cliente, args.repeticoes, sem_cache=sem_cache)
-                    if sem_cache:
-                        situacao = "sem cache, referência"
-                    else:
-                        ok = mediana < meta
-                        resultado |= not ok
-                        situacao = f"meta < {meta} ms: {'ok' if ok else 'NÃO ATINGIDA'}"
+                    # Cached: the steady-state goal; anew: the cold budget
+                    # of every public page (meta_fria).
+                    limite = meta_fria(URL, fator) if sem_cache else meta
+                    ok = mediana <= limite if sem_cache else mediana < limite
+                    resultado |= not ok
+                    situacao = (
+                        f"meta {'<=' if sem_cache else '<'} {limite} ms: "
+                        f"{'ok' if ok else 'NÃO ATINGIDA'}"
+                    )
                     print(
                         f"painel {fator:>3}x {'sem cache' if sem_cache else 'em cache '}: "
                         f"mediana {mediana:6.1f} ms, p90 {p90:6.1f} ms ({situacao})"
