@@ -10,7 +10,9 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from comum.consultas import endereco_com_consulta
 from dados.selecao import consulta_valida
@@ -130,6 +132,105 @@ def cartao(
         "prazo": retrato.prazo,
         "encontrada": NIVEIS_DA_BUSCA[nivel] if nivel and palavras else "",
     }
+
+
+def _html_do_cartao(item: dict, momento: Momento, contexto: bool) -> SafeString:
+    """One activity's card (li.cartao-atividade), built in Python: rendered
+    through templates with their includes, the 100 cards of a page of a plan
+    100 times larger cost more than the rest of the page. The markup is the
+    same as plano/_situacao.html's and plano/_parceiros.html's elsewhere."""
+    atividade = item["atividade"]
+    consulta = momento.consulta
+    endereco = atividade.get_absolute_url() + consulta
+    partes = [
+        format_html('<li class="cartao-atividade" id="atividade-{}">\n', atividade.codigo),
+        '  <div class="cartao-texto">\n    ',
+    ]
+    if contexto:
+        acao = atividade.acao
+        partes.append(
+            format_html(
+                '<p class="cartao-contexto">Objetivo <a href="{}">{}</a> · '
+                'Ação <a href="{}">{}</a></p>',
+                acao.objetivo.get_absolute_url() + consulta,
+                acao.objetivo.codigo,
+                acao.get_absolute_url() + consulta,
+                acao.codigo,
+            )
+        )
+    partes.append(
+        format_html(
+            '\n    <p><a class="codigo" href="{}"><span class="sr-only">Atividade </span>{}</a>'
+            " {}</p>\n    ",
+            endereco,
+            atividade.codigo,
+            item["texto"],
+        )
+    )
+    if item["encontrada"]:
+        partes.append(
+            format_html('<p class="encontrada">Termos encontrados {}.</p>', item["encontrada"])
+        )
+    vinculos = list(atividade.vinculos.all())
+    if vinculos:
+        parceiros = (
+            '<ul class="lista-parceiros">\n'
+            + "\n".join(
+                format_html("  <li>{}</li>\n", vinculo.instituicao.sigla) for vinculo in vinculos
+            )
+            + "</ul>\n"
+        )
+    else:
+        parceiros = '<span class="a-definir">Parceiros a definir</span>\n'
+    situacao = item["situacao"]
+    percentual = item["percentual"]
+    prazo = item["prazo"]
+    partes += [
+        '\n  </div>\n  <dl class="cartao-dados">\n',
+        f'    <div class="dado-parceiros"><dt>Parceiros</dt><dd>{parceiros}</dd></div>\n',
+        format_html(
+            '    <div class="dado-situacao"><dt>Situação</dt><dd>'
+            '<span class="situacao situacao-{}">{}</span></dd></div>\n',
+            situacao["valor"],
+            situacao["rotulo"],
+        ),
+        '    <div class="dado-percentual"><dt>% executado</dt><dd>',
+        '<span class="sem-dado">—<span class="sr-only">sem informação</span></span>'
+        if percentual is None
+        else f"{int(percentual)}%",
+        "</dd></div>\n",
+        f'    <div class="dado-prazo"><dt>Prazo{" em vigor" if momento.ciclo else ""}</dt><dd>',
+        prazo.strftime("%d/%m/%Y")
+        if prazo
+        else '<span class="sem-dado">—<span class="sr-only">sem prazo definido</span></span>',
+        "</dd></div>\n    ",
+    ]
+    if atividade.atualizado_em and not momento.ciclo:
+        partes.append(
+            '<div class="dado-atualizacao"><dt>Atualizada em</dt><dd>'
+            f"{timezone.localtime(atividade.atualizado_em):%d/%m/%Y}</dd></div>"
+        )
+    links = [
+        format_html('<a href="{}">{}</a>', link, Truncator(link).chars(40))
+        for link in atividade.lista_de_links()
+    ]
+    evidencias = atividade.evidencias_publicadas
+    partes += [
+        '\n  </dl>\n  <dl class="cartao-links">\n    <div><dt>Links do plano</dt><dd>',
+        ", ".join(links) if links else '<span class="sem-links">nenhum</span>',
+        "</dd></div>\n    <div><dt>Evidências publicadas</dt><dd>",
+        format_html(
+            '<a href="{}#relatos">{}<span class="sr-only"> evidência{} da atividade {}</span></a>',
+            endereco,
+            evidencias,
+            "" if evidencias == 1 else "s",
+            atividade.codigo,
+        )
+        if evidencias
+        else "0",
+        "</dd></div>\n  </dl>\n</li>\n",
+    ]
+    return mark_safe("".join(partes))  # noqa: S308 - every value escaped above
 
 
 def texto_de_titulo(texto: str) -> SafeString:
@@ -342,6 +443,8 @@ def plano(request):
     for atividade in atividades:
         atividade.evidencias_publicadas = contagens.get(atividade.pk, 0)
     cartoes = [cartao(atividade, estrutura, momento, palavras) for atividade in atividades]
+    for item in cartoes:
+        item["html"] = _html_do_cartao(item, momento, contexto=ordem != ORDEM_CODIGO)
     return render(
         request,
         "plano/plano.html",
