@@ -298,7 +298,7 @@ def sem_vazios(consulta: QueryDict) -> QueryDict:
 
 # Activities per page of /plano/. The real plan (75) fits in one page; a
 # plan 100 times larger gets pages of this size, so a render stays bounded
-# (docs/adr, "plano-paginado").
+# (docs/adr/0010-long-lists-paginated-and-pages-read-what-they-show.md).
 POR_PAGINA = 100
 # The query parameters /plano/ reads besides its filters.
 PARAMETROS_DO_PLANO = ("ordem", "pagina", "ciclo")
