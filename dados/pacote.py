@@ -1,6 +1,7 @@
-"""The open data as files: each data set in each format, as bytes that
-depend only on the data (the same data version gives the same bytes), their
-description as a Frictionless data package, and one zip of everything."""
+"""The open data as files: each data set in each format, and the public
+semestral report of each closed cycle, as bytes that depend only on the data
+(the same data version gives the same bytes), their description as a
+Frictionless data package, and one zip of everything."""
 
 import hashlib
 import json
@@ -16,11 +17,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from comum.enderecos import absoluto
+from monitoramento.ciclos import data_de_avaliacao
 from plano.models import Atividade
 
 from .conjuntos import ATIVIDADES, CONJUNTOS, LOTE, Conjunto
 from .formatos import TIPOS_DE_CONTEUDO, gerar_csv, gerar_json, gravar_ods, gravar_xlsx
 from .parametros import ParametrosInvalidos
+from .relatorio import caminho_do_relatorio_publico, ciclos_com_relatorio_publico, gerar_relatorio
 from .selecao import consulta_valida, erros_dos_filtros, filtro_de_atividades
 from .serie import FILTROS_DO_CICLO, VisaoDoCiclo, ciclo_dos_parametros, sem_filtros_do_ciclo
 from .versoes import HISTORICO, VERSAO
@@ -211,9 +214,11 @@ def escrever(destino, conjunto: Conjunto, formato: str, plano, prontos=None) -> 
         gravar(destino, conjunto, formato, plano, linhas)
 
 
-def arquivos(plano) -> Iterator[tuple[str, IO[bytes]]]:
-    """(name, file rewound) of every data set in every format, one at a time
-    in a temporary file, so memory stays bounded whatever the data's size."""
+def arquivos(plano, ciclos=None) -> Iterator[tuple[str, IO[bytes]]]:
+    """(name, file rewound) of every data set in every format, then of the
+    public report of each of `ciclos` (the closed ones when not given), one
+    at a time in a temporary file, so memory stays bounded whatever the
+    data's size. A report's name is its path under /dados/."""
     for conjunto in CONJUNTOS.values():
         # Data sets built in Python (serie, alteracoes) are held in memory
         # anyway: computed once for the four formats.
@@ -224,6 +229,11 @@ def arquivos(plano) -> Iterator[tuple[str, IO[bytes]]]:
                 escrever(arquivo, conjunto, formato, plano, prontos)
                 arquivo.seek(0)
                 yield f"{conjunto.nome}.{formato}", arquivo
+    for ciclo in ciclos_com_relatorio_publico(plano) if ciclos is None else ciclos:
+        with tempfile.TemporaryFile() as arquivo:
+            gerar_relatorio(ciclo, arquivo, publico=True, momento=momento_dos_dados(plano))
+            arquivo.seek(0)
+            yield caminho_do_relatorio_publico(ciclo), arquivo
 
 
 def integridade(arquivo: IO[bytes]) -> dict:
@@ -236,8 +246,8 @@ def integridade(arquivo: IO[bytes]) -> dict:
     return {"bytes": tamanho, "sha256": soma.hexdigest()}
 
 
-def integridade_de_todos(plano) -> dict[str, dict]:
-    return {nome: integridade(arquivo) for nome, arquivo in arquivos(plano)}
+def integridade_de_todos(plano, ciclos=None) -> dict[str, dict]:
+    return {nome: integridade(arquivo) for nome, arquivo in arquivos(plano, ciclos)}
 
 
 def esquema(conjunto: Conjunto, *, com_chaves_estrangeiras: bool, por_titulo: bool) -> dict:
@@ -271,11 +281,40 @@ def cobertura_temporal(plano) -> dict:
     return {"start": f"{plano.ano_inicio}-01-01", "end": f"{plano.ano_fim}-12-31"}
 
 
-def descricao_do_pacote(plano, base: str, somas: dict[str, dict] | None = None) -> dict:
-    """A Frictionless tabular data package: every data set in every format,
-    each file with its size and SHA-256 (somas, computed when not given).
-    The CSV resources carry the relations between data sets."""
-    somas = somas if somas is not None else integridade_de_todos(plano)
+def recurso_do_relatorio(ciclo, base: str, soma: dict) -> dict:
+    """The public report of a closed cycle as a resource of the package: a
+    file (a workbook for people: a title, notes, merged cells and charts),
+    not a table, so frictionless checks its size and SHA-256 only."""
+    return {
+        "name": f"relatorio-semestral-{ciclo.codigo}".lower(),
+        "title": f"Relatório semestral do ciclo {ciclo.codigo} (versão pública)",
+        "description": (
+            f"Resumo, gráficos, o plano no fechamento do ciclo {ciclo.codigo} (situações "
+            f"avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}), os relatos publicados e suas "
+            "evidências, "
+            "numa planilha para leitura e impressão. Só relatos validados e publicados; "
+            "nenhum nome de pessoa nem comentário da validação."
+        ),
+        "path": f"{base}{caminho_do_relatorio_publico(ciclo)}",
+        "type": "file",
+        "profile": "data-resource",
+        "format": "xlsx",
+        "mediatype": TIPOS_DE_CONTEUDO["xlsx"],
+        "bytes": soma["bytes"],
+        "hash": f"sha256:{soma['sha256']}",
+        "integridade": soma,
+    }
+
+
+def descricao_do_pacote(
+    plano, base: str, somas: dict[str, dict] | None = None, ciclos=None
+) -> dict:
+    """A Frictionless data package: every data set in every format (tabular
+    resources), then the public report of each closed cycle (`ciclos`, read
+    when not given: a file), each with its size and SHA-256 (somas, computed
+    when not given). The CSV resources carry the relations between data sets."""
+    ciclos = list(ciclos_com_relatorio_publico(plano)) if ciclos is None else ciclos
+    somas = somas if somas is not None else integridade_de_todos(plano, ciclos)
     recursos = []
     for formato in FORMATOS:
         for conjunto in CONJUNTOS.values():
@@ -307,8 +346,13 @@ def descricao_do_pacote(plano, base: str, somas: dict[str, dict] | None = None) 
             if formato in ("xlsx", "ods"):
                 recurso["dialect"] = {"sheet": 1, "header": True}
             recursos.append(recurso)
+    for ciclo in ciclos:
+        recursos.append(
+            recurso_do_relatorio(ciclo, base, somas[caminho_do_relatorio_publico(ciclo)])
+        )
     return {
-        "profile": "tabular-data-package",
+        # Not "tabular-data-package": the reports are files, not tables.
+        "profile": "data-package",
         "name": f"{plano.slug}-monitoramento",
         "title": f"Monitoramento do {plano.sigla}",
         "description": (
@@ -357,10 +401,11 @@ def gravar_zip(destino, plano) -> None:
         return info
 
     somas = {}
+    ciclos = list(ciclos_com_relatorio_publico(plano))
     with zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as pacote:
-        for nome, arquivo in arquivos(plano):
+        for nome, arquivo in arquivos(plano, ciclos):
             somas[nome] = integridade(arquivo)
             with pacote.open(entrada(nome), "w") as saida:
                 shutil.copyfileobj(arquivo, saida, BLOCO)
-        descricao = descricao_do_pacote(plano, "", somas)
+        descricao = descricao_do_pacote(plano, "", somas, ciclos)
         pacote.writestr(entrada("datapackage.json"), json_do_pacote(descricao))

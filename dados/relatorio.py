@@ -1,11 +1,17 @@
-"""The staff's semestral report: one XLSX workbook per cycle.
+"""The semestral report: one XLSX workbook per cycle, in two versions.
 
 Sheets: "Resumo" (activities per situação, execution per objective and per
 action, reporting coverage per institution), "Gráficos" (native bar charts
 of those tables, pointing at their cells), "Plano" (the ministry's table
-with each activity's situation and the cycle's published reports),
-"Relatos do ciclo" (every report of the cycle, unpublished ones marked) and
-"Evidências" (each evidence link, clickable).
+with each activity's situation and the cycle's published reports), the
+cycle's reports and "Evidências" (each evidence link, clickable).
+
+The internal version (the admin, the relatorio_semestral command) holds
+every report of the cycle, unpublished ones marked, with the names of who
+wrote and validated them and the validation comments: "Uso interno" on every
+sheet. The public version (/dados/, closed cycles only) holds the published
+reports alone, and no name of a person nor any validation comment; its bytes
+depend only on the data version, as every open-data file's (dados.pacote).
 
 Numbers follow plano.indicadores, with each activity as the plan stood at
 the close of the cycle (monitoramento.ciclos.plano_no_ciclo, the function
@@ -14,10 +20,13 @@ date the summary states, against the deadline in force on that date.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,8 +34,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from comum.celulas import limpar_celula
+from comum.enderecos import absoluto
 from monitoramento.ciclos import data_de_avaliacao, situacoes_no_ciclo
 from monitoramento.indicadores import Grupo, cobertura_do_ciclo
 from monitoramento.models import Atualizacao, Ciclo
@@ -34,7 +45,7 @@ from plano.indicadores import ROTULOS, SITUACOES_EXIBIDAS
 from plano.models import Atividade
 
 from .conjuntos import link_da_evidencia, siglas_dos_parceiros
-from .formatos import AUTOR, COR_CABECALHO, hora_local
+from .formatos import AUTOR, COR_CABECALHO, ZipDeDataFixa, em_utc, hora_local
 
 FORMATO_DATA = "DD/MM/YYYY"
 FORMATO_DATA_HORA = "DD/MM/YYYY HH:MM"
@@ -118,23 +129,48 @@ def cabecalho(folha, titulos: list[str]) -> list:
     return [celula(folha, t, fonte=FONTE_CABECALHO, fundo=FUNDO_CABECALHO) for t in titulos]
 
 
-# Printed on every page of every sheet: the report holds names, unpublished
-# reports and validation comments.
+# Printed on every page of every sheet of the internal version: it holds
+# names, unpublished reports and validation comments.
 USO_INTERNO = "Uso interno · CGETP"
+VERSAO_PUBLICA = "Versão pública"
 # Each data sheet's first row states it; its header is the second row.
 LINHA_DO_CABECALHO = 2
 
 
-def aviso_de_uso_interno(folha, aviso: str) -> list:
-    """The line at the top of a data sheet: "Uso interno", then what the
-    sheet holds that is not public."""
-    return [celula(folha, f"{USO_INTERNO}. {aviso}", fonte=SECAO, quebra=False)]
+@dataclass(frozen=True)
+class Destino:
+    """For whom a workbook is written: CGETP, or the public (see the module)."""
+
+    publico: bool
+    marca: str  # top right of the summary: "Uso interno · CGETP" or "Versão pública"
+    # At the top of every data sheet and in the header of every printed page.
+    cabecalho: str
 
 
-def preparar_impressao(folha, *, titulos: str = "", paginas_de_altura: int = 0) -> None:
+def destino_do_relatorio(ciclo: Ciclo, *, publico: bool) -> Destino:
+    if not publico:
+        return Destino(publico=False, marca=USO_INTERNO, cabecalho=USO_INTERNO)
+    avaliacao = data_de_avaliacao(ciclo)
+    return Destino(
+        publico=True,
+        marca=VERSAO_PUBLICA,
+        cabecalho=f"{VERSAO_PUBLICA} · ciclo {ciclo.codigo}, avaliado em {avaliacao:%d/%m/%Y}",
+    )
+
+
+def linha_de_aviso(folha, destino: Destino, aviso: str) -> list:
+    """The line at the top of a data sheet: for whom the workbook is ("Uso
+    interno", or the public version and its cycle), then what the sheet holds."""
+    return [celula(folha, f"{destino.cabecalho}. {aviso}", fonte=SECAO, quebra=False)]
+
+
+def preparar_impressao(
+    folha, destino: Destino, *, titulos: str = "", paginas_de_altura: int = 0
+) -> None:
     """Print setup of a sheet: A4 landscape, fit to the page's width (and to
     `paginas_de_altura` pages tall, when given), the `titulos` rows repeated
-    on every page, "Uso interno" in the header and page numbers in the footer."""
+    on every page, for whom it is ("Uso interno", or the public version) in
+    the header and page numbers in the footer."""
     folha.page_setup.orientation = "landscape"
     folha.page_setup.paperSize = "9"  # A4
     folha.sheet_properties.pageSetUpPr.fitToPage = True
@@ -143,23 +179,24 @@ def preparar_impressao(folha, *, titulos: str = "", paginas_de_altura: int = 0) 
     if titulos:
         folha.print_title_rows = titulos
     for cabecalho_ in (folha.oddHeader, folha.evenHeader):
-        cabecalho_.center.text = USO_INTERNO
+        cabecalho_.center.text = destino.cabecalho
         cabecalho_.center.font = "Arial,Bold"
     for rodape in (folha.oddFooter, folha.evenFooter):
         rodape.left.text = "&A"
         rodape.right.text = "Página &P de &N"
 
 
-def nova_folha(livro, titulo: str, larguras: list[int], **impressao):
+def nova_folha(livro, destino: Destino, titulo: str, larguras: list[int], **impressao):
     folha = livro.create_sheet(titulo)
     for coluna, largura in enumerate(larguras, start=1):
         folha.column_dimensions[get_column_letter(coluna)].width = largura
-    preparar_impressao(folha, **impressao)
+    preparar_impressao(folha, destino, **impressao)
     return folha
 
 
 def tabela(
     livro,
+    destino: Destino,
     titulo: str,
     titulos: list[str],
     linhas,
@@ -169,15 +206,15 @@ def tabela(
     formatos=None,
     filtro: bool = True,
 ):
-    """A data sheet: the "Uso interno" line with `aviso`, then the styled
+    """A data sheet: the line of `destino` with `aviso`, then the styled
     header, both frozen and repeated on every printed page; a filter over
     every column of the table unless `filtro` is false (a sheet with merged
     cells: a filter over them breaks). Each row is a list of values, then
     optionally a dict of cell options by column ("*" for all) for cells
     needing a link or a fill. Returns the sheet."""
-    folha = nova_folha(livro, titulo, larguras, titulos=f"1:{LINHA_DO_CABECALHO}")
+    folha = nova_folha(livro, destino, titulo, larguras, titulos=f"1:{LINHA_DO_CABECALHO}")
     folha.freeze_panes = f"A{LINHA_DO_CABECALHO + 1}"
-    folha.append(aviso_de_uso_interno(folha, aviso))
+    folha.append(linha_de_aviso(folha, destino, aviso))
     folha.append(cabecalho(folha, titulos))
     formatos = formatos or {}
     ultima = LINHA_DO_CABECALHO
@@ -200,6 +237,48 @@ def tabela(
     return folha
 
 
+@dataclass(frozen=True)
+class ColunaDoRelatorio:
+    """A column of a sheet listing reports (or their evidence): `valor` takes
+    the row's objects. An `interna` column (names, states, comments) is left
+    out of the public version."""
+
+    titulo: str
+    largura: int
+    valor: Callable
+    formato: str = ""
+    interna: bool = False
+
+
+def tabela_de_colunas(
+    livro, destino: Destino, titulo: str, colunas, registros, *, aviso: str, opcoes
+) -> None:
+    """A data sheet of `colunas` (those of `destino`'s version), a row per
+    tuple of `registros`; `opcoes(*registro)` gives its cells' options by
+    title (see tabela)."""
+    colunas = [c for c in colunas if not (c.interna and destino.publico)]
+    indices = {c.titulo: i for i, c in enumerate(colunas, start=1)}
+
+    def linhas():
+        for registro in registros:
+            por_titulo = opcoes(*registro)
+            yield [
+                *(c.valor(*registro) for c in colunas),
+                {indices.get(t, t): o for t, o in por_titulo.items() if t in indices or t == "*"},
+            ]
+
+    tabela(
+        livro,
+        destino,
+        titulo,
+        [c.titulo for c in colunas],
+        linhas(),
+        aviso=aviso,
+        larguras=[c.largura for c in colunas],
+        formatos={i: c.formato for i, c in enumerate(colunas, start=1) if c.formato},
+    )
+
+
 def secao(
     folha, linha: int, titulo: str, titulos: list[str], linhas: list[list], formatos=None
 ) -> tuple[int, int]:
@@ -218,13 +297,41 @@ def secao(
     return linha + 2, linha + 1 + len(linhas)
 
 
-def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> dict:
+def notas_do_resumo(ciclo: Ciclo, destino: Destino, momento: datetime | None) -> list[str]:
+    """The lines under the summary's title: the period, the evaluation date,
+    and when it was generated (internal) or the data's date, what the public
+    version leaves out and where it comes from (public: never "now", so the
+    same data gives the same bytes)."""
+    notas = [
+        f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}.",
+        f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}, "
+        "com o prazo em vigor nessa data.",
+    ]
+    if not destino.publico:
+        notas.append(f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.")
+        return notas
+    notas += [
+        "Versão pública: só os relatos validados e publicados pela CGETP, sem nomes de "
+        "pessoas nem comentários da validação.",
+        f"Dados de {hora_local(momento):%d/%m/%Y %H:%M} (horário de Brasília): a última "
+        "alteração. Percentuais de 0 a 100.",
+        f"Fonte: Painel de Monitoramento do {ciclo.plano.sigla}, dados abertos em "
+        f"{absoluto(reverse('dados:index'))}",
+    ]
+    return notas
+
+
+def folha_resumo(
+    livro, destino: Destino, ciclo: Ciclo, atividades, situacoes, coberturas, notas
+) -> dict:
     """The summary sheet. Returns, for each table a chart draws ("situacoes",
     "objetivos", "cobertura"), the first and last rows of its body, without
     the total."""
     # The summary prints on at most two pages (LibreOffice's PDF export is
     # tested), unless that would shrink it past reading (see below).
-    folha = nova_folha(livro, "Resumo", [16, 60, 16, 16, 18], titulos="1:1", paginas_de_altura=2)
+    folha = nova_folha(
+        livro, destino, "Resumo", [16, 60, 16, 16, 18], titulos="1:1", paginas_de_altura=2
+    )
     folha.freeze_panes = "A2"
     titulo = f"{ciclo.plano.sigla} · Relatório semestral do ciclo {ciclo.codigo}"
     # One line each, running over the empty cells to their right.
@@ -233,14 +340,8 @@ def folha_resumo(livro, ciclo: Ciclo, atividades, situacoes, coberturas) -> dict
             celula(folha, titulo, fonte=TITULO, quebra=False),
             None,
             None,
-            celula(folha, USO_INTERNO, fonte=SECAO, quebra=False),
+            celula(folha, destino.marca, fonte=SECAO, quebra=False),
         ]
-    )
-    notas = (
-        f"Período de {ciclo.inicio:%d/%m/%Y} a {ciclo.fim:%d/%m/%Y}.",
-        f"Situações avaliadas em {data_de_avaliacao(ciclo):%d/%m/%Y}, "
-        "com o prazo em vigor nessa data.",
-        f"Gerado em {timezone.localtime():%d/%m/%Y %H:%M}. Percentuais de 0 a 100.",
     )
     for nota in notas:
         folha.append([celula(folha, nota, quebra=False)])
@@ -386,11 +487,11 @@ def grafico(resumo, intervalo, titulo, eixo_x, eixo_y, categorias, valores, tipo
     return resultado
 
 
-def folha_graficos(livro, resumo, intervalos: dict) -> None:
+def folha_graficos(livro, destino: Destino, resumo, intervalos: dict) -> None:
     """The summary's situations, execution per objective and coverage per
     institution as bar charts, one under the other."""
-    folha = nova_folha(livro, "Gráficos", [16], titulos=f"1:{LINHA_DO_CABECALHO}")
-    folha.append(aviso_de_uso_interno(folha, 'Gráficos das tabelas da folha "Resumo".'))
+    folha = nova_folha(livro, destino, "Gráficos", [16], titulos=f"1:{LINHA_DO_CABECALHO}")
+    folha.append(linha_de_aviso(folha, destino, 'Gráficos das tabelas da folha "Resumo".'))
     folha.append([celula(folha, "Gráficos do resumo", fonte=TITULO, quebra=False)])
     linha = LINHA_DO_CABECALHO + 2
     for chave, *opcoes in GRAFICOS:
@@ -408,7 +509,7 @@ def _por_instituicao(relatos, campo: str) -> str:
     return "\n\n".join(f"{sigla}: {texto}" for sigla, texto in textos)
 
 
-def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
+def folha_plano(livro, destino: Destino, atividades, situacoes, relatos_publicados) -> None:
     """The ministry's table (an objective's and an action's cell span their
     activities), followed by the cycle's situation and published reports. The
     evidence cell links to the first evidence; each one is on "Evidências"."""
@@ -457,12 +558,15 @@ def folha_plano(livro, atividades, situacoes, relatos_publicados) -> None:
                 {9: {"link": links[0]}} if links else {},
             ]
 
+    aviso = "Somente os relatos publicados"
+    aviso += "." if destino.publico else f'; todos os relatos estão em "{RELATOS_DO_CICLO}".'
     folha = tabela(
         livro,
+        destino,
         "Plano",
         titulos,
         linhas(),
-        aviso='Somente os relatos publicados; todos os relatos estão em "Relatos do ciclo".',
+        aviso=aviso,
         larguras=[40, 40, 50, 18, 16, 12, 60, 50, 50, 18],
         formatos={6: "0", 10: FORMATO_DATA_HORA},
         filtro=False,  # the objective and action cells are merged
@@ -488,104 +592,142 @@ def marca_de_nao_publicado(relato) -> dict:
     return {"*": {"fundo": FUNDO_NAO_PUBLICADO}}
 
 
-def folha_relatos(livro, relatos) -> None:
-    """Every report of the cycle; those not published have a yellow background."""
-    titulos = [
-        "Atividade",
-        "Instituição",
-        "Versão",
-        "Estado",
-        "Publicado",
-        "Situação",
-        "% executado",
-        "O que foi feito no período",
-        "Restrições e providências",
-        "Evidências",
-        "Autor",
-        "Enviado em",
-        "Validador",
-        "Validado em",
-        "Comentário da validação",
-    ]
-    publicada = Atualizacao.Estado.PUBLICADA
-    tabela(
+# The reports' sheet of each version.
+RELATOS_DO_CICLO = "Relatos do ciclo"
+RELATOS_PUBLICADOS = "Relatos publicados"
+PUBLICADA = Atualizacao.Estado.PUBLICADA
+COLUNAS_DOS_RELATOS = (
+    ColunaDoRelatorio("Atividade", 12, lambda r: r.atividade.codigo),
+    ColunaDoRelatorio("Instituição", 16, lambda r: r.instituicao.sigla),
+    ColunaDoRelatorio("Versão", 8, lambda r: r.versao),
+    ColunaDoRelatorio("Estado", 22, lambda r: r.get_estado_display(), interna=True),
+    ColunaDoRelatorio(
+        "Publicado", 11, lambda r: "Sim" if r.estado == PUBLICADA else "Não", interna=True
+    ),
+    ColunaDoRelatorio("Situação", 16, lambda r: ROTULOS[r.situacao]),
+    ColunaDoRelatorio("% executado", 12, lambda r: r.percentual, "0"),
+    ColunaDoRelatorio("O que foi feito no período", 60, lambda r: r.realizado),
+    ColunaDoRelatorio("Restrições e providências", 50, lambda r: r.restricoes),
+    ColunaDoRelatorio("Evidências", 11, lambda r: len(r.evidencias.all())),
+    ColunaDoRelatorio("Autor", 22, lambda r: nome_de(r.autor), interna=True),
+    ColunaDoRelatorio("Enviado em", 18, lambda r: r.enviado_em, FORMATO_DATA_HORA, interna=True),
+    ColunaDoRelatorio("Validador", 22, lambda r: nome_de(r.validador), interna=True),
+    ColunaDoRelatorio("Validado em", 18, lambda r: r.validado_em, FORMATO_DATA_HORA),
+    ColunaDoRelatorio(
+        "Comentário da validação", 40, lambda r: r.comentario_validacao, interna=True
+    ),
+)
+COLUNAS_DAS_EVIDENCIAS = (
+    ColunaDoRelatorio("Atividade", 12, lambda r, e: r.atividade.codigo),
+    ColunaDoRelatorio("Instituição", 16, lambda r, e: r.instituicao.sigla),
+    ColunaDoRelatorio("Estado do relato", 22, lambda r, e: r.get_estado_display(), interna=True),
+    ColunaDoRelatorio("Título", 50, lambda r, e: e.titulo),
+    ColunaDoRelatorio("Tipo", 16, lambda r, e: e.get_tipo_display()),
+    ColunaDoRelatorio("Data", 14, lambda r, e: e.data),
+    ColunaDoRelatorio("Link", 60, lambda r, e: link_da_evidencia(e.url, e.pk)),
+)
+
+
+def folha_relatos(livro, destino: Destino, relatos) -> None:
+    """The cycle's reports: every one in the internal version (those not
+    published on a yellow background), the published ones in the public one."""
+    if destino.publico:
+        titulo, aviso = RELATOS_PUBLICADOS, "Relatos validados e publicados pela CGETP."
+    else:
+        titulo = RELATOS_DO_CICLO
+        aviso = f"Contém nomes e relatos não publicados: esses {AVISO_NAO_PUBLICADOS}"
+    tabela_de_colunas(
         livro,
-        "Relatos do ciclo",
-        titulos,
-        (
-            [
-                r.atividade.codigo,
-                r.instituicao.sigla,
-                r.versao,
-                r.get_estado_display(),
-                "Sim" if r.estado == publicada else "Não",
-                ROTULOS[r.situacao],
-                r.percentual,
-                r.realizado,
-                r.restricoes,
-                len(r.evidencias.all()),
-                nome_de(r.autor),
-                r.enviado_em,
-                nome_de(r.validador),
-                r.validado_em,
-                r.comentario_validacao,
-                marca_de_nao_publicado(r),
-            ]
-            for r in relatos
-        ),
-        aviso=f"Contém nomes e relatos não publicados: esses {AVISO_NAO_PUBLICADOS}",
-        larguras=[12, 16, 8, 22, 11, 16, 12, 60, 50, 11, 22, 18, 22, 18, 40],
-        formatos={7: "0", 12: FORMATO_DATA_HORA, 14: FORMATO_DATA_HORA},
+        destino,
+        titulo,
+        COLUNAS_DOS_RELATOS,
+        ((r,) for r in relatos),
+        aviso=aviso,
+        opcoes=marca_de_nao_publicado,
     )
 
 
-def folha_evidencias(livro, relatos) -> None:
-    tabela(
+def folha_evidencias(livro, destino: Destino, relatos) -> None:
+    if destino.publico:
+        aviso = "Evidências dos relatos publicados."
+    else:
+        aviso = f"Inclui evidências de relatos não publicados: essas {AVISO_NAO_PUBLICADOS}"
+    tabela_de_colunas(
         livro,
+        destino,
         "Evidências",
-        ["Atividade", "Instituição", "Estado do relato", "Título", "Tipo", "Data", "Link"],
-        (
-            [
-                r.atividade.codigo,
-                r.instituicao.sigla,
-                r.get_estado_display(),
-                e.titulo,
-                e.get_tipo_display(),
-                e.data,
-                link_da_evidencia(e.url, e.pk),
-                {7: {"link": link_da_evidencia(e.url, e.pk)}} | marca_de_nao_publicado(r),
-            ]
-            for r in relatos
-            for e in r.evidencias.all()
+        COLUNAS_DAS_EVIDENCIAS,
+        ((r, e) for r in relatos for e in r.evidencias.all()),
+        aviso=aviso,
+        opcoes=lambda r, e: (
+            {"Link": {"link": link_da_evidencia(e.url, e.pk)}} | marca_de_nao_publicado(r)
         ),
-        aviso=f"Inclui evidências de relatos não publicados: essas {AVISO_NAO_PUBLICADOS}",
-        larguras=[12, 16, 22, 50, 16, 14, 60],
     )
 
 
-def gerar_relatorio(ciclo: Ciclo, arquivo: IO[bytes] | str, *, autor: str = AUTOR) -> None:
-    """Write the cycle's workbook to a path or binary file."""
+def gerar_relatorio(
+    ciclo: Ciclo,
+    arquivo: IO[bytes] | str,
+    *,
+    autor: str = AUTOR,
+    publico: bool = False,
+    momento: datetime | None = None,
+) -> None:
+    """Write the cycle's workbook to a path or binary file: the internal
+    version, or with `publico` the public one, stamped with `momento` (the
+    data version's, dados.pacote.momento_dos_dados) instead of "now"."""
+    if publico and momento is None:
+        raise ValueError("The public version is stamped with the data version's moment.")
+    destino = destino_do_relatorio(ciclo, publico=publico)
     atividades = list(Atividade.objects.para_plano().do_plano(ciclo.plano_id))
     situacoes = situacoes_no_ciclo(ciclo, atividades)
-    relatos = list(Atualizacao.objects.para_relatorio(ciclo))
+    relatos = Atualizacao.objects.para_relatorio(ciclo)
+    relatos = list(relatos.publicadas() if publico else relatos)
     publicados = defaultdict(list)
     for relato in relatos:
-        if relato.estado == Atualizacao.Estado.PUBLICADA:
+        if relato.estado == PUBLICADA:
             publicados[relato.atividade_id].append(relato)
 
     # Write-only mode: rows go to disk as they are made, so a cycle of a plan
     # a hundred times larger still fits in a request.
     livro = Workbook(write_only=True)
     livro.properties.title = f"Relatório semestral {ciclo.plano.sigla} · ciclo {ciclo.codigo}"
+    if publico:
+        livro.properties.title += f" · {VERSAO_PUBLICA.lower()}"
     livro.properties.creator = limpar_celula(autor)
     livro.properties.subject = f"Monitoramento do {ciclo.plano.nome}"
-    intervalos = folha_resumo(livro, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo))
-    folha_graficos(livro, livro["Resumo"], intervalos)
-    folha_plano(livro, atividades, situacoes, publicados)
-    folha_relatos(livro, relatos)
-    folha_evidencias(livro, relatos)
-    livro.save(arquivo)
+    notas = notas_do_resumo(ciclo, destino, momento)
+    intervalos = folha_resumo(
+        livro, destino, ciclo, atividades, situacoes, linhas_de_cobertura(ciclo), notas
+    )
+    folha_graficos(livro, destino, livro["Resumo"], intervalos)
+    folha_plano(livro, destino, atividades, situacoes, publicados)
+    folha_relatos(livro, destino, relatos)
+    folha_evidencias(livro, destino, relatos)
+    if not publico:
+        livro.save(arquivo)
+        return
+    # openpyxl's save stamps the properties and every zip entry with "now".
+    livro.properties.created = livro.properties.modified = em_utc(momento)
+    ExcelWriter(livro, ZipDeDataFixa(arquivo, momento)).save()
 
 
-def nome_do_arquivo(ciclo: Ciclo) -> str:
-    return f"relatorio-semestral-{ciclo.plano.slug}-{ciclo.codigo}.xlsx"
+def ciclos_com_relatorio_publico(plano):
+    """The cycles with a public report: the plan's closed ones, oldest first
+    (one query)."""
+    return Ciclo.objects.filter(plano=plano).encerrados().select_related("plano")
+
+
+def endereco_do_relatorio_publico(ciclo: Ciclo) -> str:
+    return reverse("dados:relatorio_publico", args=[ciclo.plano.slug, ciclo.codigo])
+
+
+def caminho_do_relatorio_publico(ciclo: Ciclo) -> str:
+    """Its address relative to /dados/: the data package's path (and its
+    name inside dados-abertos.zip)."""
+    return endereco_do_relatorio_publico(ciclo).removeprefix(reverse("dados:index"))
+
+
+def nome_do_arquivo(ciclo: Ciclo, *, publico: bool = False) -> str:
+    versao = "publico-" if publico else ""
+    return f"relatorio-semestral-{versao}{ciclo.plano.slug}-{ciclo.codigo}.xlsx"

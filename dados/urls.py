@@ -13,6 +13,11 @@ urlpatterns = [
     path("dados/datapackage.json", dados_abertos(views.datapackage), name="datapackage"),
     path("dados/dados-abertos.zip", dados_abertos(views.pacote_zip), name="zip"),
     path(
+        "dados/relatorios/<slug:plano>/<str:ciclo>.xlsx",
+        dados_abertos(views.relatorio_publico),
+        name="relatorio_publico",
+    ),
+    path(
         "dados/<slug:nome>.<str:formato>",
         dados_abertos(views.arquivo),
         name="arquivo",

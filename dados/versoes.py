@@ -7,6 +7,20 @@ from datetime import date
 # Newest first: (version, date, changes).
 HISTORICO = (
     (
+        "2.2.0",
+        date(2026, 12, 3),
+        (
+            "Relatório semestral em versão pública para cada ciclo encerrado, em "
+            "/dados/relatorios/<plano>/<ciclo>.xlsx (como /dados/relatorios/i-paecm/2025.2.xlsx): "
+            "resumo, gráficos, o plano no fechamento do ciclo, os relatos publicados e suas "
+            "evidências, sem nomes de pessoas nem comentários da validação.",
+            "O datapackage.json passa a ter o perfil \u201cdata-package\u201d: os relatórios "
+            "são recursos do tipo \u201cfile\u201d (formato xlsx, com tamanho e SHA-256), ao "
+            "lado dos conjuntos de dados, que continuam tabulares. O zip também os traz, na "
+            "pasta relatorios/.",
+        ),
+    ),
+    (
         "2.1.0",
         date(2026, 12, 3),
         (

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from comum.enderecos import absoluto
+from monitoramento.ciclos import data_de_avaliacao
 from monitoramento.models import Ciclo
 
 from .conjuntos import CONJUNTOS, Conjunto
@@ -31,10 +32,16 @@ from .pacote import (
     gravar,
     gravar_zip,
     json_do_pacote,
+    momento_dos_dados,
     registros,
 )
 from .parametros import ParametrosInvalidos, resposta_de_erro
-from .relatorio import gerar_relatorio, nome_do_arquivo
+from .relatorio import (
+    ciclos_com_relatorio_publico,
+    endereco_do_relatorio_publico,
+    gerar_relatorio,
+    nome_do_arquivo,
+)
 from .versao import plano_com_versao, responder
 from .versoes import HISTORICO, VERSAO
 
@@ -100,7 +107,34 @@ def pacote_zip(request):
     return responder(request, plano, gerar, muda_a_cada_dia=True)
 
 
-def json_ld(plano, request) -> str:
+def relatorio_publico(request, plano: str, ciclo: str):
+    """The public semestral report of a closed cycle of the public plan
+    (dados.relatorio): 404 for another plan, an unknown cycle or one still
+    open (its view is not final)."""
+    publico = plano_com_versao()
+    encontrado = (
+        ciclos_com_relatorio_publico(publico).filter(codigo=ciclo).first()
+        if plano == publico.slug
+        else None
+    )
+    if encontrado is None:
+        raise Http404("Relatório inexistente: o ciclo não existe ou ainda não foi encerrado.")
+
+    def gerar():
+        arquivo = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        gerar_relatorio(encontrado, arquivo, publico=True, momento=momento_dos_dados(publico))
+        arquivo.seek(0)
+        return FileResponse(
+            arquivo,
+            as_attachment=True,
+            filename=nome_do_arquivo(encontrado, publico=True),
+            content_type=TIPOS_DE_CONTEUDO["xlsx"],
+        )
+
+    return responder(request, publico, gerar)
+
+
+def json_ld(plano, request, ciclos) -> str:
     """Schema.org Dataset markup of /dados/, escaped for a <script> element."""
     dados = {
         "@context": "https://schema.org",
@@ -133,6 +167,15 @@ def json_ld(plano, request) -> str:
         + [
             {
                 "@type": "DataDownload",
+                "name": nome_do_arquivo(ciclo, publico=True),
+                "encodingFormat": TIPOS_DE_CONTEUDO["xlsx"],
+                "contentUrl": absoluto(endereco_do_relatorio_publico(ciclo), request),
+            }
+            for ciclo in ciclos
+        ]
+        + [
+            {
+                "@type": "DataDownload",
                 "name": NOME_DO_ZIP,
                 "encodingFormat": "application/zip",
                 "contentUrl": absoluto(reverse("dados:zip"), request),
@@ -146,7 +189,9 @@ def json_ld(plano, request) -> str:
 
 
 def index(request):
+    # 1. the plan with its data version; 2. its closed cycles.
     plano = plano_com_versao()
+    ciclos = list(ciclos_com_relatorio_publico(plano))
     return render(
         request,
         "dados/index.html",
@@ -161,7 +206,10 @@ def index(request):
             "versao": VERSAO,
             "historico": HISTORICO,
             "publicador": PUBLICADOR,
-            "json_ld": mark_safe(json_ld(plano, request)),  # noqa: S308 - escaped above
+            "json_ld": mark_safe(json_ld(plano, request, ciclos)),  # noqa: S308 - escaped above
+            "relatorios": [
+                (c, endereco_do_relatorio_publico(c), data_de_avaliacao(c)) for c in ciclos
+            ],
             "nome_do_zip": NOME_DO_ZIP,
         },
     )

@@ -19,6 +19,13 @@ class CicloQuerySet(models.QuerySet):
         hoje = hoje or timezone.localdate()
         return self.filter(abertura__lte=hoje, encerramento__gte=hoje)
 
+    def encerrados(self, hoje: date | None = None):
+        """The cycles whose period has ended and whose reporting window has
+        closed: their view is final (evaluated on the period's last day,
+        monitoramento.ciclos.data_de_avaliacao), oldest first."""
+        hoje = hoje or timezone.localdate()
+        return self.filter(fim__lte=hoje, encerramento__lt=hoje).order_by("inicio")
+
     def para_dados_abertos(self, plano):
         """The plan's cycles with their count of published reports (one query)."""
         return (

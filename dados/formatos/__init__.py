@@ -4,7 +4,7 @@ StreamingHttpResponse sends as they come; XLSX and ODS go to a temporary
 file that FileResponse then streams, since neither can be sent before its
 last row is known. No spreadsheet formula can be injected in any of them."""
 
-from .base import AUTOR, COR_CABECALHO, TIPOS_DE_CONTEUDO, hora_local
+from .base import AUTOR, COR_CABECALHO, TIPOS_DE_CONTEUDO, ZipDeDataFixa, em_utc, hora_local
 from .csv import gerar_csv, gerar_csv_excel
 from .json import gerar_json, json_de
 from .ods import gravar_ods
@@ -14,6 +14,8 @@ __all__ = [
     "AUTOR",
     "COR_CABECALHO",
     "TIPOS_DE_CONTEUDO",
+    "ZipDeDataFixa",
+    "em_utc",
     "gerar_csv",
     "gerar_csv_excel",
     "gerar_json",

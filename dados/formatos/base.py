@@ -1,9 +1,10 @@
 """What every open-data writer shares: content types, column widths, local
 times, deterministic zip entries and block-wise writing."""
 
+import shutil
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 
 from django.utils import timezone
@@ -60,6 +61,35 @@ def entrada_do_zip(nome: str, momento: datetime | None) -> zipfile.ZipInfo:
     entrada.compress_type = zipfile.ZIP_DEFLATED
     entrada.external_attr = 0o644 << 16
     return entrada
+
+
+def em_utc(momento: datetime | None) -> datetime:
+    """The moment (the data version's, or MOMENTO_FIXO) as a naive UTC
+    datetime, as a document's properties store it."""
+    momento = momento or MOMENTO_FIXO
+    if timezone.is_aware(momento):
+        return momento.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    return momento.replace(microsecond=0)
+
+
+class ZipDeDataFixa(zipfile.ZipFile):
+    """A zip being written whose every entry is stamped with `momento`
+    (entrada_do_zip), however a writer adds it: openpyxl adds entries by name
+    and copies its sheets from files, which zipfile stamps with "now"."""
+
+    def __init__(self, arquivo: IO[bytes], momento: datetime | None):
+        super().__init__(arquivo, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.momento = momento
+
+    def writestr(self, nome, dados, *args, **kwargs):
+        if not isinstance(nome, zipfile.ZipInfo):
+            nome = entrada_do_zip(nome, self.momento)
+        super().writestr(nome, dados, *args, **kwargs)
+
+    def write(self, caminho, nome=None, *args, **kwargs):
+        entrada = entrada_do_zip(str(nome or caminho), self.momento)
+        with open(caminho, "rb") as origem, self.open(entrada, "w") as destino:
+            shutil.copyfileobj(origem, destino, 1 << 20)
 
 
 def e_percentual(coluna: Coluna) -> bool:

@@ -3,11 +3,10 @@ text always an inline string, never a formula; numbers and dates typed."""
 
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
-from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from comum.celulas import limpar_celula
@@ -17,8 +16,8 @@ from .base import (
     AUTOR,
     COLUNAS_LONGAS,
     COR_CABECALHO,
-    MOMENTO_FIXO,
     e_percentual,
+    em_utc,
     entrada_do_zip,
     escrever_em_blocos,
     hora_local,
@@ -168,10 +167,7 @@ def gravar_xlsx(
     nome_folha = folha[:31]
     letras = [get_column_letter(i) for i in range(1, len(colunas) + 1)]
     estilos = [estilo_xlsx(c) for c in colunas]
-    criado = hora_local(momento or MOMENTO_FIXO)
-    if timezone.is_aware(momento or MOMENTO_FIXO):
-        criado = timezone.localtime(momento).astimezone(UTC).replace(tzinfo=None)
-    criado = criado.replace(microsecond=0).isoformat() + "Z"
+    criado = em_utc(momento).isoformat() + "Z"
     with zipfile.ZipFile(arquivo, "w", zipfile.ZIP_DEFLATED) as pacote:
 
         def escrever(nome: str, texto: str) -> None:

@@ -27,3 +27,30 @@ def test_dados_sem_violacoes_e_baixa_o_csv_de_atividades(live_server, page, plan
     with open(download.path(), encoding="utf-8", newline="") as arquivo:
         linhas = list(csv.reader(arquivo))
     assert linhas[0][:2] == ["plano", "objetivo_codigo"] and len(linhas) == 1 + 75
+
+
+def test_dados_liga_e_baixa_o_relatorio_semestral_de_cada_ciclo_encerrado(
+    live_server, page, plano, sem_violacoes
+):
+    from openpyxl import load_workbook
+
+    from tests import factories
+
+    for codigo in ("2025.1", "2025.2"):
+        factories.criar_ciclo(plano=plano, codigo=codigo)
+    factories.criar_ciclo(plano=plano, codigo="2026.2", aberto=True)  # open: no report
+    page.goto(f"{live_server.url}/dados/")
+    links = page.locator(".lista-relatorios a")
+    assert links.all_inner_texts() == [
+        "Relatório semestral do ciclo 2025.1",
+        "Relatório semestral do ciclo 2025.2",
+    ]
+    sem_violacoes(page)
+    with page.expect_download() as baixado:
+        links.nth(1).click()
+    download = baixado.value
+    assert download.suggested_filename == "relatorio-semestral-publico-i-paecm-2025.2.xlsx"
+    with open(download.path(), "rb") as arquivo:
+        livro = load_workbook(arquivo)
+    assert livro.sheetnames[0] == "Resumo"
+    assert livro["Resumo"]["D1"].value == "Versão pública"

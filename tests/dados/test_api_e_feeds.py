@@ -135,8 +135,9 @@ def test_pagina_de_dados_tem_dicionario_links_e_feed(client, historico):
 def test_dados_e_api_custam_consultas_fixas(client, historico, fator):
     factories.ampliar_plano(plano=historico["ciclos"][0].plano, fator=fator)
     assert Atividade.objects.count() == 75 * fator
-    # 1. the plan with the date of the last change (subqueries, one query)
-    assert consultas(client, "/dados/") == 1
+    # 1. the plan with the date of the last change (subqueries, one query);
+    # 2. its closed cycles (a public report each)
+    assert consultas(client, "/dados/") == 2
     # + 2. count; 3. the page of activities; 4. their links with institutions
     assert consultas(client, "/api/v1/atividades/") == 4
     # + 2. activities with action and objective; 3. links with institutions

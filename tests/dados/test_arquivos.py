@@ -179,7 +179,7 @@ def test_datapackage_publicado_aponta_para_cada_arquivo(client, historico):
         f"http://testserver/dados/{nome}.{formato}"
         for formato in ("csv", "json", "xlsx", "ods")
         for nome in CONJUNTOS
-    ]
+    ] + [f"http://testserver/dados/relatorios/i-paecm/{c}.xlsx" for c in ("2025.1", "2025.2")]
     campos = {c["name"]: c for c in pacote["resources"][0]["schema"]["fields"]}
     assert campos["percentual"]["type"] == "integer"
     assert campos["percentual"]["constraints"] == {"minimum": 0, "maximum": 100}

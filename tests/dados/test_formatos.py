@@ -49,10 +49,11 @@ def test_frictionless_valida_o_pacote_com_restricoes_e_cada_arquivo_sozinho(
     extrair_zip(client, tmp_path)
     relatorio = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert relatorio.valid, erros_de(relatorio)
-    linhas = {t.name: t.stats["rows"] for t in relatorio.tasks}
+    linhas = {t.name: t.stats["rows"] for t in relatorio.tasks if t.type == "table"}
     assert linhas["atividades"] == linhas["atividades-xlsx"] == linhas["atividades-ods"] == 75
     assert linhas["relatos"] == linhas["relatos-json"] == 3
-    assert len(relatorio.tasks) == len(CONJUNTOS) * 4
+    # Every data set in every format, and the public report of each closed cycle.
+    assert len(relatorio.tasks) == len(CONJUNTOS) * 4 + 2
     for nome in CONJUNTOS:
         for formato in ("csv", "xlsx"):
             monkeypatch.chdir(tmp_path)  # frictionless reads relative paths only
@@ -142,6 +143,7 @@ def test_mesmos_dados_dao_os_mesmos_bytes(client, historico):
         "/dados/atividades.xlsx",
         "/dados/dados-abertos.zip",
         "/dados/datapackage.json",
+        "/dados/relatorios/i-paecm/2025.2.xlsx",
     ]
     primeiros = {url: baixar(client, url) for url in urls}
     time.sleep(2.1)  # zip entries keep the time to 2 s: "now" would show
@@ -162,7 +164,7 @@ def test_datapackage_traz_tamanho_e_sha256_de_cada_arquivo(client, historico):
 
 def test_datapackage_traz_metadados_versao_e_regra_do_apostrofo(client, historico):
     pacote = client.get("/dados/datapackage.json").json()
-    assert pacote["version"] == pacote["changelog"][0]["version"] == "2.1.0"
+    assert pacote["version"] == pacote["changelog"][0]["version"] == "2.2.0"
     assert pacote["changelog"][0]["date"] == "2026-12-03"
     assert pacote["contributors"][0]["role"] == "publisher"
     assert "CGETP" in pacote["contributors"][0]["title"]
@@ -189,7 +191,9 @@ def test_datapackage_traz_metadados_versao_e_regra_do_apostrofo(client, historic
 def test_zip_tem_tudo_com_data_fixa(client, historico, tmp_path):
     _, entradas = extrair_zip(client, tmp_path)
     nomes = {e.filename for e in entradas}
-    assert nomes == {"datapackage.json"} | {f"{n}.{f}" for n in CONJUNTOS for f in FORMATOS}
+    assert nomes == {"datapackage.json"} | {f"{n}.{f}" for n in CONJUNTOS for f in FORMATOS} | {
+        f"relatorios/i-paecm/{ciclo.codigo}.xlsx" for ciclo in historico["ciclos"]
+    }
     assert len({e.date_time for e in entradas}) == 1
     pacote = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
     assert pacote["resources"][0]["path"] == "atividades.csv"
@@ -256,10 +260,10 @@ def test_pagina_de_dados_tem_versao_mudancas_e_json_ld(client, historico):
     import re
 
     pagina = client.get("/dados/").content.decode()
-    assert 'id="versoes"' in pagina and "2.1.0" in pagina and "03/12/2026" in pagina
+    assert 'id="versoes"' in pagina and "2.2.0" in pagina and "03/12/2026" in pagina
     bloco = re.search(r'<script type="application/ld\+json">(.*?)</script>', pagina, re.S)
     dados = json.loads(bloco.group(1))
-    assert dados["@type"] == "Dataset" and dados["version"] == "2.1.0"
+    assert dados["@type"] == "Dataset" and dados["version"] == "2.2.0"
     assert dados["publisher"]["name"].startswith("Coordenação-Geral")
     urls = {d["contentUrl"] for d in dados["distribution"]}
     assert "http://testserver/dados/relatos.csv" in urls
@@ -339,6 +343,8 @@ def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
     # + links; instituicoes, ciclos: one; relatos, evidencias, vinculos: one;
     # x 4; once for the four formats, alteracoes: the history of objectives,
     # actions, activities, links; serie: cycles, activities, reports,
-    # deadlines, links (three), institutions)
+    # deadlines, links (three), institutions); the closed cycles, and the
+    # public report of each of the two (dados.relatorio: 8 queries each,
+    # whatever the plan's size)
     pacote = consultas("/dados/datapackage.json")
-    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * 7 + 4 + 8
+    assert pacote == consultas("/dados/dados-abertos.zip") == 1 + 4 * 7 + 4 + 8 + 1 + 2 * 8

@@ -158,6 +158,9 @@ def endereco(rota: Rota, objetos: dict) -> str:
             if padrao.startswith("evidencias/")
             else objetos["monitoramento_atualizacao"].pk
         ),
+        "<slug:plano>/<str:ciclo>.xlsx": (
+            f"{objetos['plano_plano'].slug}/{objetos['monitoramento_atualizacao'].ciclo.codigo}.xlsx"
+        ),
         "<slug:nome>.<str:formato>": "relatos.csv",
         "dados/feeds/relatos/objetivo/<str:codigo>/": "dados/feeds/relatos/objetivo/1/",
         "dados/feeds/relatos/atividade/<str:codigo>/": "dados/feeds/relatos/atividade/1.1.1/",

@@ -235,6 +235,8 @@ MATRIZ: dict[str, str] = {
     "dados/datapackage.json": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/dados-abertos.zip": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/<slug:nome>.<str:formato>": "200 200 200 200 200 | 405 405 405 405 405",
+    # The public semestral report of a closed cycle (2025.1).
+    "dados/relatorios/<slug:plano>/<str:ciclo>.xlsx": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/alteracoes/": "200 200 200 200 200 | 405 405 405 405 405",
     "dados/feeds/relatos/objetivo/<str:codigo>/": "200 200 200 200 200 | 405 405 405 405 405",

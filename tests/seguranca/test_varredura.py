@@ -48,6 +48,9 @@ def com_valor_no_caminho(rota, objetos, valor: str) -> str | None:
     trocados = [s if s in partes_fixas or s == "history" else valor for s in segmentos]
     if rota.padrao.startswith("dados/<slug:nome>"):
         trocados = ["dados", f"{valor}.{valor}"]
+    if rota.padrao.startswith("dados/relatorios/"):
+        # The public plan's slug, and the hostile value as the cycle's code.
+        return "/" + "/".join([*segmentos[:-1], f"{valor}.xlsx"])
     return "/" + "/".join(trocados) + "/"
 
 
