@@ -431,8 +431,10 @@ class Evidencia(MensagensDasRestricoes, models.Model):
 
 class EvidenciaPendente(models.Model):
     """A file uploaded with a report form that was then refused (an error
-    elsewhere on the form): kept for the report (activity, institution and
-    cycle, whether or not its draft exists yet), so nobody picks it twice.
+    elsewhere on the form) or whose save failed (someone else saved the draft
+    meanwhile, a rule checked inside the save): kept for the report (activity,
+    institution and cycle, whether or not its draft exists yet), so nobody
+    picks it twice.
     It becomes an Evidencia when a later save uses it (the row goes, the file
     stays); limpar_evidencias_pendentes removes those never used after
     EVIDENCIAS_PENDENTES_DIAS days. Never shown to the public."""

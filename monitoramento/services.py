@@ -55,17 +55,26 @@ def _gravar(objeto, usuario: Usuario, **campos) -> None:
 def gravar_relato(*, evidencias=None, **kwargs) -> Atualizacao:
     """Save the draft of a report (see _gravar_relato), all or nothing: when
     the save fails, the evidence files it already wrote are deleted too, as
-    the transaction cannot take them back. Without an evidence formset (the
-    portal's "Relatar o ciclo"), the draft's evidence stays as it is."""
+    the transaction cannot take them back, and the forms' new evidence is
+    unsaved again (no id of a row rolled back). Without an evidence formset
+    (the portal's "Relatar o ciclo"), the draft's evidence stays as it is."""
+    forms = evidencias.forms if evidencias is not None else ()
+    instancia = evidencias.instance if evidencias is not None else None
+    novas = [form.instance for form in forms if form.instance.pk is None]
     try:
         with transaction.atomic():
             return _gravar_relato(evidencias=evidencias, **kwargs)
     except BaseException:
-        for form in evidencias.forms if evidencias is not None else ():
+        for form in forms:
             arquivo = form.instance.arquivo
             # Uncommitted: still the upload in memory, never written.
             if "arquivo" in form.changed_data and arquivo and arquivo._committed:
                 arquivo.storage.delete(arquivo.name)
+        if evidencias is not None:
+            evidencias.instance = instancia
+        for evidencia in novas:
+            evidencia.pk = None
+            evidencia._state.adding = True
         raise
 
 

@@ -225,8 +225,7 @@ def relatar(request, codigo: str):
         valido = form.is_valid()
         if not (evidencias.is_valid() and valido):
             # The files that passed their checks are kept for the next try.
-            for ev, pendente in _guardar_pendentes(request, evidencias, pendentes):
-                ev.data[ev.add_prefix("pendente")] = str(pendente.pk)
+            _oferecer_de_novo(request, evidencias, pendentes)
         else:
             # "Enviar à CGETP" saves the draft, then asks for a confirmation
             # (confirmar_envio) showing exactly what will be sent.
@@ -243,16 +242,21 @@ def relatar(request, codigo: str):
                     enviar=False,
                 )
             except services.ConflitoDeEdicao:
+                # Nothing was saved, the files neither: kept as pending, they
+                # are offered again here and when the report is opened again.
+                guardados = _oferecer_de_novo(request, evidencias, pendentes)
                 form.add_error(
                     None,
                     "Outra pessoa da sua instituição gravou este relato enquanto você o editava, "
                     "e nada do que você escreveu foi gravado. O seu texto continua abaixo: copie-o, "
-                    "abra o relato de novo para ver a versão gravada e junte as duas.",
+                    "abra o relato de novo para ver a versão gravada e junte as duas."
+                    + (ARQUIVOS_GUARDADOS if guardados else ""),
                 )
             except services.RelatoBloqueado as erro:
                 messages.error(request, str(erro))
                 return redirect("monitoramento:relatar", codigo=atividade.codigo)
             except ValidationError as erro:
+                _oferecer_de_novo(request, evidencias, pendentes)
                 form.add_error(None, erro)
             else:
                 if enviar:
@@ -355,6 +359,22 @@ def _guardar_pendentes(request, evidencias, pendentes: list) -> list:
         for ev in evidencias.forms:
             ev.oferecer_pendentes(pendentes)
     return novos
+
+
+ARQUIVOS_GUARDADOS = (
+    " Os arquivos que você escolheu foram recebidos e guardados: ao abrir o relato de novo, "
+    "use “Ou use um arquivo já recebido” em cada evidência, sem escolhê-los outra vez."
+)
+
+
+def _oferecer_de_novo(request, evidencias, pendentes: list) -> list:
+    """After a refused or failed submission: its files that passed their
+    checks are kept (_guardar_pendentes) and each is chosen in its own
+    evidence form. Returns the pending files kept."""
+    guardados = _guardar_pendentes(request, evidencias, pendentes)
+    for ev, pendente in guardados:
+        ev.data[ev.add_prefix("pendente")] = str(pendente.pk)
+    return [pendente for _, pendente in guardados]
 
 
 def _relato_digitado(request, rascunho, pendentes: list):

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from monitoramento import services
-from monitoramento.models import Atualizacao, Evidencia
+from monitoramento.models import Atualizacao, Evidencia, EvidenciaPendente
 from tests import factories
 
 from .conftest import com_evidencia, dados_do_relato
@@ -135,8 +135,16 @@ def test_envio_que_falha_depois_de_gravar_o_arquivo_nao_deixa_o_arquivo(
     assert "no máximo 0 evidências; nada foi gravado" in resposta.content.decode()
     assert not Atualizacao.objects.exists()
     assert not Evidencia.objects.exists()
+    # The file the failed save wrote is gone; the upload is kept once, as
+    # pending evidence of the report, and offered again.
+    pendente = EvidenciaPendente.objects.get()
     pasta = Path(settings.MEDIA_ROOT) / "evidencias"
-    assert not pasta.exists() or not any(pasta.iterdir())
+    assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in pasta.rglob("*.pdf")] == [
+        pendente.arquivo.name
+    ]
+    html = resposta.content.decode()
+    assert f'<option value="{pendente.pk}" selected>relatorio.pdf' in html
+    assert "Arquivo enviado" not in html  # never a link to a row rolled back
 
     # The same form, saved as a draft, keeps its file.
     monkeypatch.undo()

@@ -1,5 +1,6 @@
 """Issue 14: a file uploaded with a report form that is refused for another
-reason is kept (pending evidence of the report) and offered on the form, so
+reason, or whose save fails (a concurrent edit, a rule checked inside the
+save), is kept (pending evidence of the report) and offered on the form, so
 nobody picks it twice; unused ones are removed after EVIDENCIAS_PENDENTES_DIAS
 days by limpar_evidencias_pendentes; backups carry them."""
 
@@ -158,3 +159,73 @@ def test_formulario_com_arquivos_recebidos_e_html_valido(cliente_pf, tmp_path):
     paginas["depois"] = cliente_pf.get(URL).content.decode()
     problemas = validar(paginas, tmp_path)
     assert problemas == [], json.dumps(problemas, ensure_ascii=False, indent=1)
+
+
+def _rascunho_de_colega(pf, atividade, ciclo, **campos):
+    colega = factories.criar_usuario(username="colega.pf", instituicao=pf)
+    return factories.criar_atualizacao(
+        atividade=atividade, instituicao=pf, ciclo=ciclo, autor=colega, **campos
+    )
+
+
+def _revisao_passada(pf, atividade, ciclo, monkeypatch) -> int:
+    """Both opened revision 3; the colleague saved first."""
+    rascunho = _rascunho_de_colega(pf, atividade, ciclo, revisao=3)
+    Atualizacao.objects.filter(pk=rascunho.pk).update(revisao=4)
+    return 3
+
+
+def _primeiro_rascunho_simultaneo(pf, atividade, ciclo, monkeypatch) -> int:
+    """The form was opened before any draft; a colleague created it meanwhile."""
+    _rascunho_de_colega(pf, atividade, ciclo)
+    return 0
+
+
+def _restricao_no_banco(pf, atividade, ciclo, monkeypatch) -> int:
+    """The save refused inside the transaction (a rule the form could not see)."""
+    from django.core.exceptions import ValidationError
+
+    from monitoramento import services
+
+    def recusar(**kwargs):
+        raise ValidationError("Um relato pode ter no máximo 10 evidências; nada foi gravado.")
+
+    monkeypatch.setattr(services, "_gravar_relato", recusar)
+    return 0
+
+
+@pytest.mark.parametrize(
+    "falha", [_revisao_passada, _primeiro_rascunho_simultaneo, _restricao_no_banco]
+)
+def test_gravacao_que_falha_guarda_os_arquivos_e_os_oferece_de_novo(
+    cliente_pf, pf, atividade_pf, ciclo, settings, monkeypatch, falha
+):
+    revisao = falha(pf, atividade_pf, ciclo, monkeypatch)
+    antes = set(Atualizacao.objects.values_list("pk", "revisao"))
+    dados = com_evidencia(dados_do_relato(revisao=revisao), url="", titulo="Lista de presença")
+    dados["evidencias-0-arquivo"] = SimpleUploadedFile("presenca.pdf", PDF)
+    resposta = cliente_pf.post(URL, dados)
+    assert resposta.status_code == 200
+    html = resposta.content.decode()
+    assert "<title>Erro: " in html
+    assert set(Atualizacao.objects.values_list("pk", "revisao")) == antes  # nothing saved
+    assert not Evidencia.objects.exists()
+    pendente = EvidenciaPendente.objects.get()
+    assert (pendente.atividade, pendente.instituicao, pendente.ciclo) == (atividade_pf, pf, ciclo)
+    assert (Path(settings.MEDIA_ROOT) / pendente.arquivo.name).read_bytes() == PDF
+    # The file is listed and already chosen in its evidence form.
+    assert "Arquivos já recebidos, ainda não gravados como evidência" in html
+    assert re.search(rf'<option value="{pendente.pk}" selected>presenca.pdf', html)
+    if falha is not _restricao_no_banco:
+        assert "Outra pessoa da sua instituição gravou este relato" in html
+        assert "foram recebidos e guardados" in html
+        # Opened again, on the colleague's version: offered, and used without a new upload.
+        assert "presenca.pdf (recebido em" in cliente_pf.get(URL).content.decode()
+        atual = Atualizacao.objects.get()
+        dados = com_evidencia(
+            dados_do_relato(revisao=atual.revisao), url="", titulo="Lista de presença"
+        )
+        dados["evidencias-0-pendente"] = pendente.pk
+        assert cliente_pf.post(URL, dados).status_code == 302
+        assert Evidencia.objects.get().arquivo.name == pendente.arquivo.name
+        assert not EvidenciaPendente.objects.exists()
