@@ -1,10 +1,15 @@
 """CGETP's tools: reporting cycles, the reports (read-only) and the validation queue."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from comum.admin import HistoricoAdmin, SomenteLeitura
@@ -12,7 +17,7 @@ from comum.admin import HistoricoAdmin, SomenteLeitura
 from . import services
 from .fila import FiltroDaFila
 from .forms import CorrecaoForm, DevolucaoForm
-from .models import Atualizacao, Ciclo, Evidencia, Lembrete
+from .models import Atualizacao, Ciclo, Evidencia, EvidenciaPendente, Lembrete
 
 PERMISSAO_CORRIGIR = "monitoramento.change_atualizacao"
 
@@ -324,3 +329,55 @@ class LembreteAdmin(SomenteLeitura, admin.ModelAdmin):
     list_display = ["ciclo", "instituicao", "etapa", "enviado_em"]
     list_filter = ["ciclo", "etapa"]
     list_select_related = ["ciclo", "instituicao"]
+
+
+@admin.register(EvidenciaPendente)
+class EvidenciaPendenteAdmin(SomenteLeitura, admin.ModelAdmin):
+    """Files received with a report form that was refused or failed, kept for
+    the report until a save uses them or limpar_evidencias_pendentes removes
+    them. Read-only, and no download: a file becomes readable (through the
+    permission-checked evidence view) once it is an evidence of a report."""
+
+    list_display = [
+        "nome_original",
+        "atividade_codigo",
+        "instituicao",
+        "ciclo",
+        "enviado_em",
+        "tamanho",
+        "removido_a_partir_de",
+    ]
+    list_filter = ["ciclo", "instituicao"]
+    list_select_related = ["atividade", "instituicao", "ciclo"]
+    search_fields = ["nome_original", "atividade__codigo", "instituicao__sigla"]
+    ordering = ["-enviado_em"]
+    # Never the file field itself: its link would bypass the permission check.
+    fields = [
+        "nome_original",
+        "tipo_conteudo",
+        "tamanho",
+        "atividade",
+        "instituicao",
+        "ciclo",
+        "enviado_por",
+        "enviado_em",
+        "removido_a_partir_de",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="atividade", ordering="atividade__codigo")
+    def atividade_codigo(self, pendente):
+        return pendente.atividade.codigo
+
+    @admin.display(description="tamanho")
+    def tamanho(self, pendente):
+        try:
+            return filesizeformat(pendente.arquivo.size)
+        except OSError:  # the file is gone (a restore without the media folder)
+            return "arquivo ausente"
+
+    @admin.display(description="removido a partir de")
+    def removido_a_partir_de(self, pendente):
+        """When limpar_evidencias_pendentes may remove it, if still unused."""
+        prazo = pendente.enviado_em + timedelta(days=settings.EVIDENCIAS_PENDENTES_DIAS)
+        return timezone.localtime(prazo).strftime("%d/%m/%Y %H:%M")

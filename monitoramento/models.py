@@ -439,14 +439,23 @@ class EvidenciaPendente(models.Model):
     stays); limpar_evidencias_pendentes removes those never used after
     EVIDENCIAS_PENDENTES_DIAS days. Never shown to the public."""
 
-    atividade = models.ForeignKey(Atividade, on_delete=models.CASCADE, related_name="+")
-    instituicao = models.ForeignKey(Instituicao, on_delete=models.CASCADE, related_name="+")
-    ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="+")
+    atividade = models.ForeignKey(
+        Atividade, on_delete=models.CASCADE, related_name="+", verbose_name="atividade"
+    )
+    instituicao = models.ForeignKey(
+        Instituicao, on_delete=models.CASCADE, related_name="+", verbose_name="instituição"
+    )
+    ciclo = models.ForeignKey(
+        Ciclo, on_delete=models.CASCADE, related_name="+", verbose_name="ciclo"
+    )
     arquivo = models.FileField("arquivo", upload_to=caminho_da_evidencia, max_length=200)
     nome_original = models.CharField("nome do arquivo enviado", max_length=200)
     tipo_conteudo = models.CharField("tipo de conteúdo", max_length=100)
     enviado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="enviado por",
     )
     enviado_em = models.DateTimeField("enviado em", default=timezone.now)
 

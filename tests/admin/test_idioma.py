@@ -11,10 +11,11 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from monitoramento.models import Atualizacao
+from monitoramento.models import Atualizacao, EvidenciaPendente
 from plano.models import Atividade
 from tests import factories
 from tests.factories import SENHA
@@ -64,6 +65,16 @@ def cenario(plano, pf, parceiro_pf):
         estado=Atualizacao.Estado.ENVIADA,
     )
     factories.criar_evidencia(atualizacao=relato, url="https://www.gov.br/x", titulo="Ata")
+    # A file kept for the report: its list, item and history pages are crawled too.
+    EvidenciaPendente.objects.create(
+        atividade=atividade,
+        instituicao=pf,
+        ciclo=ciclo,
+        arquivo=SimpleUploadedFile("ata.pdf", b"%PDF-1.4\n%%EOF\n"),
+        nome_original="ata.pdf",
+        tipo_conteudo="application/pdf",
+        enviado_por=parceiro_pf,
+    )
 
 
 def _paginas() -> list[str]:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from monitoramento.models import Atualizacao, Lembrete
+from monitoramento.models import Atualizacao, EvidenciaPendente, Lembrete
 from parceiros.models import Instituicao
 from plano.models import Acao, Atividade, ImportacaoDoPlano, Objetivo
 from tests import factories
@@ -81,6 +81,15 @@ def cenario(plano, pf, dpu, parceiro_pf, equipe, validador) -> dict:
         nome_original="x.pdf",
         tipo_conteudo="application/pdf",
     )
+    pendente = EvidenciaPendente.objects.create(
+        atividade=atividade,
+        instituicao=pf,
+        ciclo=ciclo,
+        arquivo=SimpleUploadedFile("y.pdf", PDF),
+        nome_original="y.pdf",
+        tipo_conteudo="application/pdf",
+        enviado_por=parceiro_pf,
+    )
     importacao = ImportacaoDoPlano.objects.create(
         plano=plano,
         usuario=equipe,
@@ -120,6 +129,7 @@ def cenario(plano, pf, dpu, parceiro_pf, equipe, validador) -> dict:
         "monitoramento_ciclo": ciclo,
         "monitoramento_atualizacao": publicado,
         "monitoramento_evidencia": evidencia,
+        "monitoramento_evidenciapendente": pendente,
         "monitoramento_lembrete": lembrete,
         "rascunho": rascunho,
         "dpu": dpu,

@@ -189,6 +189,13 @@ MATRIZ: dict[str, str] = {
     "admin/monitoramento/evidencia/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/monitoramento/evidencia/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
     "admin/monitoramento/evidencia/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
+    # Files kept for reports (pending evidence): staff read them, nobody changes them.
+    "admin/monitoramento/evidenciapendente/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/monitoramento/evidenciapendente/add/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/monitoramento/evidenciapendente/<path:object_id>/history/": "302 302 302 200 200 | 302 302 302 200 200",
+    "admin/monitoramento/evidenciapendente/<path:object_id>/delete/": "302 302 302 403 403 | 302 302 302 403 403",
+    "admin/monitoramento/evidenciapendente/<path:object_id>/change/": "302 302 302 200 200 | 302 302 302 403 403",
+    "admin/monitoramento/evidenciapendente/<path:object_id>/": "302 302 302 302 302 | 302 302 302 302 302",
     "admin/monitoramento/lembrete/": "302 302 302 200 200 | 302 302 302 200 200",
     "admin/monitoramento/lembrete/add/": "302 302 302 403 403 | 302 302 302 403 403",
     "admin/monitoramento/lembrete/<path:object_id>/history/": "302 302 302 200 200 | 302 302 302 200 200",
