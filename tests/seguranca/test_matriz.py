@@ -13,7 +13,6 @@ of what the site answers now, to review and paste.
 import os
 
 import pytest
-from django.test import Client
 
 from .rotas import Cliente, cenario, endereco, rotas
 
@@ -29,23 +28,16 @@ PUBLICAS_NO_PORTAL = {
 }
 
 
-def entrar(cliente: Client, usuario) -> None:
-    """Log a persona in as the suite's tests do (the MFA helper, once staff
-    need it, goes here)."""
-    if usuario is not None:
-        cliente.force_login(usuario)
-
-
 def medir(objetos, usuarios) -> dict[str, str]:
     resultado = {}
-    clientes = {p: Cliente() for p in PERSONAS}
+    clientes = {p: Cliente(usuarios[p]) for p in PERSONAS}
     for rota in rotas():
         url = endereco(rota, objetos)
         codigos = []
         for metodo in ("get", "post"):
             for persona in PERSONAS:
                 cliente = clientes[persona]
-                entrar(cliente, usuarios[persona])
+                cliente.entrar()
                 codigos.append(getattr(cliente, metodo)(url).status_code)
         resultado[rota.padrao] = (
             " ".join(map(str, codigos[:5])) + " | " + " ".join(map(str, codigos[5:]))

@@ -60,15 +60,14 @@ def test_nenhum_valor_hostil_da_erro_de_servidor(
 ):
     objetos = cenario(plano, pf, dpu, parceiro_pf, equipe, validador)
     nomes = parametros()
-    clientes = {p: Cliente(raise_request_exception=False) for p in (None, "propria", "validador")}
-    usuarios = {"propria": parceiro_pf, "validador": validador}
+    usuarios = {None: None, "propria": parceiro_pf, "validador": validador}
+    clientes = {p: Cliente(u, raise_request_exception=False) for p, u in usuarios.items()}
     falhas, total = [], 0
 
     def pedir(persona, metodo, url, dados=None):
         nonlocal total
         cliente = clientes[persona]
-        if persona:
-            cliente.force_login(usuarios[persona])
+        cliente.entrar()
         resposta = getattr(cliente, metodo)(url, dados or {})
         total += 1
         if resposta.status_code >= 500:
