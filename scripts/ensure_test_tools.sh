@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # System tools the whole test suite needs, from Debian's packages:
-# Chromium for the browser tests (Playwright never downloads a browser here),
+# Chromium for the browser tests (Playwright never downloads a browser here;
+# its headless shell, which Playwright runs headless, is a package of its own),
 # Java for the Nu Html Checker, LibreOffice to open the spreadsheets we export.
 set -euo pipefail
 missing=()
 [ -x /usr/lib/chromium/chromium ] || [ -n "${CHROMIUM_PATH:-}" ] || missing+=(chromium)
+[ -x /usr/lib/chromium/chromium-headless-shell ] || [ -n "${CHROMIUM_PATH:-}" ] ||
+  missing+=(chromium-headless-shell)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 [ ${#missing[@]} -eq 0 ] && exit 0

