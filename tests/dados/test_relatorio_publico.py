@@ -21,7 +21,6 @@ from monitoramento.models import Atualizacao
 from plano.models import Atividade
 from tests import factories
 from tests.paginas.test_cache_publico import CABECALHOS_DE_SEGURANCA, Servidor
-from tests.plano.test_escala_100x import relatar_todas
 
 from .conftest import FORMULAS, NOMES, SEGREDOS
 from .leitores import converter_com_libreoffice
@@ -282,7 +281,7 @@ def test_relatorio_publico_custa_as_mesmas_consultas_com_10_vezes_os_dados(
 ):
     ciclo = factories.criar_ciclo(plano=plano, codigo="2025.1")
     factories.ampliar_plano(plano=plano, fator=fator)
-    relatar_todas(plano=plano, instituicao=pf, ciclos=[ciclo])
+    factories.relatar_todas(plano=plano, instituicao=pf, ciclos=[ciclo])
     factories.criar_evidencia(atualizacao=Atualizacao.objects.first())
     url = "/dados/relatorios/i-paecm/2025.1.xlsx"
     client.get(url)  # as in steady state

@@ -337,20 +337,29 @@ def consultas(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-# Each page's queries without and with ?ciclo=. /plano/: +2 (plano_no_ciclo's
-# reports and deadlines; the ids of the filtered activities replace their
-# count); item pages: +2; institution pages: the current coverage (two) and,
-# for one institution, its activities give way to the links at the close
-# (three), the plan's activities, reports and deadlines, the coverage at the
-# close (five) and, for one institution, its activities then.
+# The one scale test of the plan, institution and institutional pages: each
+# page's queries without and with ?ciclo=, the same at 1x and 100x. /plano/:
+# +2 (plano_no_ciclo's reports and deadlines; the ids of the filtered
+# activities replace their count); objective and action pages: +2; an
+# activity's page reads its situation at every cycle's close either way (its
+# history); institution pages: the current coverage (two) and, for one
+# institution, its activities give way to the links at the close (three), the
+# plan's activities, reports and deadlines, the coverage at the close (five)
+# and, for one institution, its activities then.
 CONSULTAS = {
     "/plano/": (8, 10),
     "/plano/?situacao=em_andamento&objetivo=1&ordem=percentual": (8, 10),
+    "/plano/?busca=regularizacao&situacao=em_andamento&instituicao=pf": (8, 10),
     "/plano/1/": (4, 6),
     "/plano/1.1/": (5, 7),
+    "/plano/1.1.1/": (11, 11),
+    "/plano/3.2.1/": (11, 11),
     "/parceiros/": (6, 14),
     "/parceiros/pf/": (7, 15),
 }
+# The institutional pages, which ?ciclo= leaves alone: metodologia reads the
+# plan (its period); sobre, the plan and the text history of its three levels.
+INSTITUCIONAIS = {"/metodologia/": 1, "/sobre/": 4, "/acessibilidade/": 0, "/privacidade/": 0}
 
 
 @pytest.mark.parametrize("fator", [1, 100])
@@ -365,6 +374,7 @@ def test_consultas_com_e_sem_ciclo_sao_fixas_e_iguais_em_1x_e_100x(client, plano
         com_ciclo = f"{url}{'&' if '?' in url else '?'}ciclo={codigo}"
         medidas[url] = (consultas(client, url), consultas(client, com_ciclo))
     assert medidas == CONSULTAS
+    assert {url: consultas(client, url) for url in INSTITUCIONAIS} == INSTITUCIONAIS
 
 
 def test_periodo_do_ciclo_e_correcao_sao_informados(client, demo):

@@ -5,12 +5,9 @@ JavaScript; and the deadline in force on a date, from history."""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from monitoramento.ciclos import cobertura_nos_ciclos, plano_no_ciclo
-from monitoramento.demo import carregar_demo
 from monitoramento.indicadores import cobertura_do_ciclo
 from monitoramento.models import Ciclo
 from parceiros.models import Instituicao
@@ -77,28 +74,6 @@ def test_ciclo_desconhecido_ou_hostil_da_404(client, demo, valor):
         encerramento=date(2099, 8, 15),
     )
     assert client.get("/", {"ciclo": valor}).status_code == 404
-
-
-@pytest.mark.parametrize("fator", [1, 100])
-def test_painel_de_um_ciclo_custa_as_mesmas_consultas_em_qualquer_tamanho(client, plano, fator):
-    carregar_demo()
-    factories.ampliar_plano(plano=plano, fator=fator)
-    factories.ampliar_relatos(plano=plano, por_atividade=3)
-    codigo = ciclos_da_demo(plano)[0].codigo
-    client.get("/")
-    from django.core.cache import caches
-
-    caches["paginas"].clear()
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(f"/?ciclo={codigo}").status_code == 200
-    # version; cycles; objectives; activities; reports up to the cycle;
-    # deadlines' history; coverage at the close (links' history, activities'
-    # creation, current links, the cycle's published reports, institutions);
-    # the cycle's latest reports; how many deadlines changed.
-    assert len(ctx.captured_queries) == 13
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(f"/?ciclo={codigo}")
-    assert len(ctx.captured_queries) == 1
 
 
 def _mover_historico(atividade, quando):
