@@ -12,9 +12,11 @@ Definitions (the methodology page states them, from DEFINICOES below):
   deadline in force on that date (plano.historico.prazos_nas_datas).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 
 from comum.datas import conversor_de_dias
@@ -107,8 +109,9 @@ def serie_do_plano(
         relatos = relatos.filter(atividade_id__in=list(atuais))
     for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
         relatos.em_ordem_de_publicacao()
+        .annotate(correcao=_correcao(fechados))
         .values_list(
-            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "validado_em"
+            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "correcao"
         )
         .iterator()
     ):
@@ -128,19 +131,42 @@ def serie_do_plano(
     for c in ciclos[proximo:]:
         ultimos[c.pk] = ultimo
     prazos = prazos_nas_datas(plano_id, sorted(set(datas.values())), atuais)
+    sem_relato = (Situacao.SEM_INFORMACAO, None)
     for c in ciclos:
-        visao = visoes[c.pk]
+        visao, ultimos_do_ciclo, relatadas = visoes[c.pk], ultimos[c.pk], no_ciclo[c.pk]
+        prazos_na_data = prazos[visao.data]
+        # Frozen values, shared by the activities that are alike in the
+        # cycle: a plan of 7,500 has a few hundred distinct ones.
+        iguais: dict[tuple, SituacaoNoCiclo] = {}
         for pk in atuais:
-            situacao, percentual = ultimos[c.pk].get(pk, (Situacao.SEM_INFORMACAO, None))
-            prazo = prazos[visao.data][pk].em_vigor
-            visao.situacoes[pk] = SituacaoNoCiclo(
-                situacao,
-                percentual,
-                situacao_exibida(situacao, prazo, visao.data),
-                prazo,
-                pk in no_ciclo[c.pk],
-            )
+            situacao, percentual = ultimos_do_ciclo.get(pk, sem_relato)
+            chave = (situacao, percentual, prazos_na_data[pk].em_vigor, pk in relatadas)
+            s = iguais.get(chave)
+            if s is None:
+                s = iguais[chave] = SituacaoNoCiclo(
+                    situacao,
+                    percentual,
+                    situacao_exibida(situacao, chave[2], visao.data),
+                    chave[2],
+                    chave[3],
+                )
+            visao.situacoes[pk] = s
     return visoes
+
+
+def _correcao(fechados):
+    """The report's validation time when it may be a correction of one of the
+    closed cycles (`fechados`: for that cycle or an earlier one, validated
+    after the local day the cycle closed), else NULL: a comparison in SQL, so
+    that only those rows' moments are turned into Python values."""
+    if not fechados:
+        return Value(None, output_field=DateTimeField())
+    fuso = timezone.get_current_timezone()
+    depois_de_algum = Q()
+    for inicio, encerramento, _ in fechados:
+        limite = datetime.combine(encerramento + timedelta(days=1), time.min, tzinfo=fuso)
+        depois_de_algum |= Q(ciclo__inicio__lte=inicio, validado_em__gte=limite)
+    return Case(When(depois_de_algum, then="validado_em"), output_field=DateTimeField())
 
 
 def plano_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None) -> PlanoNoCiclo:
@@ -206,10 +232,13 @@ def cobertura_nos_ciclos(
     instituicoes = Instituicao.objects.in_bulk(
         {instituicao for links in vinculos.values() for _, instituicao in links}
     )
+    relatos_do_ciclo = defaultdict(set)
+    for c, a, i in publicados:
+        relatos_do_ciclo[c].add((a, i))
     resultado = {}
     for ciclo in ciclos:
         visao = visoes[ciclo.pk]
-        relataram = {(a, i) for c, a, i in publicados if c == ciclo.pk}
+        relataram = relatos_do_ciclo[ciclo.pk]
         com_relato = {a for a, _ in relataram}
         esperados = [
             (a, i)
