@@ -59,15 +59,18 @@ else
 SO_NESTE_BANCO := -m "not postgres"
 endif
 PYTEST_WORKERS ?= 2
+# worksteal: a worker that runs out of tests takes some of the other's, so a
+# long test near the end does not leave one core idle.
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 
 # The whole suite: unit, integration, browser (Chromium) and HTML validation.
 test: install
 	bash scripts/ensure_test_tools.sh
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(SO_NESTE_BANCO)
+	$(PY) -m pytest $(PYTEST_XDIST) $(SO_NESTE_BANCO)
 
 # Everything but the browser tests, for a quick loop while coding.
 test-fast: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser$(if $(SO_NESTE_BANCO), and not postgres)"
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not browser$(if $(SO_NESTE_BANCO), and not postgres)"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -54,9 +54,15 @@ def com_valor_no_caminho(rota, objetos, valor: str) -> str | None:
     return "/" + "/".join(trocados) + "/"
 
 
+# The routes are swept in this many parts, every PARTES-th route each: one
+# test per part, so that the suite's workers share the sweep.
+PARTES = 4
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("parte", range(PARTES))
 def test_nenhum_valor_hostil_da_erro_de_servidor(
-    plano, pf, dpu, parceiro_pf, parceiro_dpu, equipe, validador
+    parte, plano, pf, dpu, parceiro_pf, parceiro_dpu, equipe, validador
 ):
     objetos = cenario(plano, pf, dpu, parceiro_pf, equipe, validador)
     nomes = parametros()
@@ -73,7 +79,7 @@ def test_nenhum_valor_hostil_da_erro_de_servidor(
         if resposta.status_code >= 500:
             falhas.append(f"{metodo.upper()} {url[:160]} as {persona}: {resposta.status_code}")
 
-    for rota in rotas():
+    for rota in rotas()[parte::PARTES]:
         base = endereco(rota, objetos)
         separador = "&" if "?" in base else "?"
         privada = rota.padrao.startswith(("admin/", "portal/", "evidencias/"))
@@ -89,27 +95,29 @@ def test_nenhum_valor_hostil_da_erro_de_servidor(
                     pedir(persona, "get", caminho)
             for valor in (NULO.replace("%00", "\x00"), ENORME, "abc", "-1"):
                 pedir(persona, "post", base, dict.fromkeys(CAMPOS, valor))
-    assert total > 1000
+    assert total > 1000 // PARTES
     assert not falhas, f"{len(falhas)} of {total} requests answered ≥ 500:\n" + "\n".join(
         falhas[:50]
     )
 
 
+PUBLICAS = [
+    "/plano/", "/parceiros/", "/dados/atividades.csv", "/dados/relatos.json",
+    "/api/v1/atividades/", "/api/v1/relatos/", "/api/v1/ciclos/", "/api/v1/instituicoes/",
+    "/api/v1/serie/", "/api/v1/alteracoes/", "/dados/serie.csv",
+    "/dados/feeds/relatos/",
+]  # fmt: skip
+
+
 @pytest.mark.django_db
-def test_cada_parametro_sozinho_nas_paginas_publicas(plano, pf):
+@pytest.mark.parametrize("url", PUBLICAS)
+def test_cada_parametro_sozinho_nas_paginas_publicas(url, plano, pf):
     """Public pages and data, each query parameter alone with each value."""
     cliente = Client(raise_request_exception=False)
     falhas = []
-    publicas = [
-        "/plano/", "/parceiros/", "/dados/atividades.csv", "/dados/relatos.json",
-        "/api/v1/atividades/", "/api/v1/relatos/", "/api/v1/ciclos/", "/api/v1/instituicoes/",
-        "/api/v1/serie/", "/api/v1/alteracoes/", "/dados/serie.csv",
-        "/dados/feeds/relatos/",
-    ]  # fmt: skip
-    for url in publicas:
-        for nome in parametros():
-            for valor in (ENORME, "abc", "-1", "1.5"):
-                resposta = cliente.get(f"{url}?{nome}={valor}")
-                if resposta.status_code >= 500:
-                    falhas.append(f"{url}?{nome}={valor[:20]}: {resposta.status_code}")
+    for nome in parametros():
+        for valor in (ENORME, "abc", "-1", "1.5"):
+            resposta = cliente.get(f"{url}?{nome}={valor}")
+            if resposta.status_code >= 500:
+                falhas.append(f"{url}?{nome}={valor[:20]}: {resposta.status_code}")
     assert not falhas, "\n".join(falhas)
