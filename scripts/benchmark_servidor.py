@@ -1,6 +1,6 @@
 """Throughput of every public URL next to a whitenoise static file, in one run.
 
-    .venv/bin/python scripts/benchmark_servidor.py [--segundos 5] [--conexoes 8]
+    .venv/bin/python scripts/benchmark_servidor.py [--segundos 5] [--conexoes 8] [--rodadas 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/paecm_bench .venv/bin/python scripts/benchmark_servidor.py
 
 Production-like: DJANGO_DEBUG=false, gunicorn gthread (2 workers x 4 threads),
@@ -10,7 +10,8 @@ folder; with DATABASE_URL, that PostgreSQL database is dropped and created
 again: never point it at real data). Each URL is warmed first, then measured
 with wrk (Debian package `wrk`: `sudo apt-get install wrk`) as `wrk -t2 -cN`.
 Prints requests per second and the ratio to the static file, measured right
-before each URL (the load of a shared machine drifts). A measurement,
+before each URL (the load of a shared machine drifts), in several rounds: the
+round with the median ratio is shown, non-2xx answers summed over all. A measurement,
 not a test: run it on an otherwise idle machine.
 """
 
@@ -128,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segundos", type=int, default=5)
     parser.add_argument("--conexoes", type=int, default=8)
+    parser.add_argument("--rodadas", type=int, default=3)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: sudo apt-get install wrk")
@@ -168,13 +170,21 @@ def main() -> None:
                     tamanho = len(resposta.read())
             # The static file measured right before each URL: on a shared
             # machine the load drifts, and a ratio to one early reference
-            # would carry that drift.
-            referencia, _ = wrk(base + estatico, args.segundos, args.conexoes)
-            rps, erros = wrk(base + url, args.segundos, args.conexoes)
-            linhas.append((url, tamanho, referencia, rps, erros))
+            # would carry that drift. Several rounds, and the round with the
+            # median ratio kept: one neighbour's burst moves one round only.
+            rodadas = []
+            for _ in range(args.rodadas):
+                referencia, _ = wrk(base + estatico, args.segundos, args.conexoes)
+                rps, erros = wrk(base + url, args.segundos, args.conexoes)
+                rodadas.append((rps / referencia, referencia, rps, erros))
+            _, referencia, rps, erros = sorted(rodadas)[len(rodadas) // 2]
+            linhas.append((url, tamanho, referencia, rps, sum(r[3] for r in rodadas)))
         motor = "PostgreSQL" if banco.startswith("postgres") else "SQLite"
-        print(f"\n{motor}, gunicorn gthread 2x4, wrk -t2 -c{args.conexoes} -d{args.segundos}s")
-        print(f"static file: {estatico}, measured before each URL\n")
+        print(
+            f"\n{motor}, gunicorn gthread 2x4, wrk -t2 -c{args.conexoes} -d{args.segundos}s, "
+            f"median of {args.rodadas} rounds"
+        )
+        print(f"static file: {estatico}, measured before each URL in each round\n")
         print("| URL | bytes | static req/s | req/s | × static | non-2xx |")
         print("|---|---|---|---|---|---|")
         for url, tamanho, referencia, rps, erros in linhas:
