@@ -161,10 +161,9 @@ def _correcao(fechados):
     that only those rows' moments are turned into Python values."""
     if not fechados:
         return Value(None, output_field=DateTimeField())
-    fuso = timezone.get_current_timezone()
     depois_de_algum = Q()
     for inicio, encerramento, _ in fechados:
-        limite = datetime.combine(encerramento + timedelta(days=1), time.min, tzinfo=fuso)
+        limite = timezone.make_aware(datetime.combine(encerramento + timedelta(days=1), time.min))
         depois_de_algum |= Q(ciclo__inicio__lte=inicio, validado_em__gte=limite)
     return Case(When(depois_de_algum, then="validado_em"), output_field=DateTimeField())
 

@@ -175,54 +175,49 @@ def ampliar_relatos(*, plano: Plano, por_atividade: int) -> None:
             or criar_ciclo(plano=plano, codigo=codigo)
         )
         ano, sem = (ano, 2) if sem == 1 else (ano + 1, 1)
-    instituicao = criar_instituicao(sigla="AMPLIADA")
-    autor = criar_usuario(instituicao=instituicao)
     agora = timezone.now()
+    _publicar_em_massa(
+        plano=plano,
+        instituicao=criar_instituicao(sigla="AMPLIADA"),
+        ciclos=ciclos,
+        enviado_em=agora,
+        validado_em=lambda n: agora - timedelta(minutes=n),
+    )
+
+
+def relatar_todas(*, plano: Plano, instituicao: Instituicao, ciclos: list[Ciclo]) -> None:
+    """One published report by `instituicao` per activity of the plan and
+    cycle of `ciclos`, sent a week ago and validated now; bulk-inserted."""
+    agora = timezone.now()
+    _publicar_em_massa(
+        plano=plano,
+        instituicao=instituicao,
+        ciclos=ciclos,
+        enviado_em=agora - timedelta(days=7),
+        validado_em=lambda n: agora,
+    )
+
+
+def _publicar_em_massa(*, plano, instituicao, ciclos, enviado_em, validado_em) -> None:
+    """A published report, "em andamento" at 50 %, per activity of the plan
+    and cycle; validado_em(n) dates the n-th."""
     ids = Atividade.objects.filter(acao__objetivo__plano=plano).values_list("pk", flat=True)
     modelo = Atualizacao(
         instituicao=instituicao,
-        autor=autor,
+        autor=criar_usuario(instituicao=instituicao),
         situacao=Situacao.EM_ANDAMENTO,
         percentual=50,
         realizado="Relato em massa.",
         estado=Atualizacao.Estado.PUBLICADA,
-        enviado_em=agora,
+        enviado_em=enviado_em,
     )
     inserir_em_massa(
         modelo,
         (
-            {"atividade_id": pk, "ciclo_id": ciclo.pk, "validado_em": agora - timedelta(minutes=n)}
+            {"atividade_id": pk, "ciclo_id": ciclo.pk, "validado_em": validado_em(n)}
             for n, (pk, ciclo) in enumerate(itertools.product(ids, ciclos))
         ),
     )
-
-
-def relatar_todas(*, plano, instituicao, ciclos) -> None:
-    """One published report per activity and cycle, in one INSERT … SELECT
-    (75,000 model instances would take most of a minute)."""
-    autor = criar_usuario(instituicao=instituicao)
-    agora = timezone.now()
-    tabela, atividades = Atualizacao._meta.db_table, Atividade._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {tabela} (atividade_id, instituicao_id, ciclo_id, versao, situacao,
-                percentual, realizado, restricoes, estado, revisao, autor_id, criado_em,
-                modificado_em, enviado_em, validado_em, comentario_validacao)
-            SELECT a.id, %s, c.id, 1, %s, 50, %s, '', %s, 1, %s, %s, %s, %s, %s, ''
-            FROM {atividades} a CROSS JOIN {Ciclo._meta.db_table} c WHERE c.id IN ({", ".join(["%s"] * len(ciclos))})""",  # noqa: S608 - table names from the models
-            [
-                instituicao.pk,
-                Situacao.EM_ANDAMENTO,
-                "Relato em massa.",
-                Atualizacao.Estado.PUBLICADA,
-                autor.pk,
-                agora,
-                agora,
-                agora - timedelta(days=7),
-                agora,
-                *[c.pk for c in ciclos],
-            ],
-        )
 
 
 def inserir_em_massa(modelo, linhas) -> None:
