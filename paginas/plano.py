@@ -33,7 +33,14 @@ from plano.filters import (
 )
 from plano.historico import alteracoes_do_plano
 from plano.indicadores import ROTULOS
-from plano.models import Acao, Atividade, Plano, endereco_do_item, partes_do_codigo
+from plano.models import (
+    Acao,
+    Atividade,
+    Plano,
+    codigos_existentes,
+    endereco_do_item,
+    partes_do_codigo,
+)
 from plano.referencias import codigos_citados, com_referencias
 
 from .ciclo import Momento, chave_de_ordem, ciclo_escolhido
@@ -74,14 +81,9 @@ class Estrutura:
     consulta: str = ""
 
     @classmethod
-    def carregar(cls, plano: Plano | None = None) -> "Estrutura":
-        """The structure of `plano`; without it, of the public plan
-        (PLANO_PADRAO), whose object an item's page takes from its item."""
-        consulta = Acao.objects.estrutura()
-        if plano is None:
-            consulta = consulta.filter(objetivo__plano__slug=settings.PLANO_PADRAO)
-        else:
-            consulta = consulta.filter(objetivo__plano=plano)
+    def carregar(cls, plano: Plano) -> "Estrutura":
+        """The whole structure of `plano`, for /plano/'s filter choices."""
+        consulta = Acao.objects.estrutura().filter(objetivo__plano=plano)
         acoes, codigos = [], set()
         for (
             codigo,
@@ -98,6 +100,14 @@ class Estrutura:
             codigos.update([codigo_do_objetivo, codigo])
             codigos.update(filter(None, (das_atividades or "").split(",")))
         return cls(plano=plano, acoes=acoes, codigos=codigos)
+
+    @classmethod
+    def das_citacoes(cls, plano: Plano, textos, consulta: str = "") -> "Estrutura":
+        """Only the codes `textos` cite that exist in `plano`, for an item's
+        page: one query (none when they cite nothing), however large the plan."""
+        citados = {codigo for texto in textos for codigo in codigos_citados(texto)}
+        codigos = codigos_existentes(plano, citados) if citados else set()
+        return cls(plano=plano, acoes=[], codigos=codigos, consulta=consulta)
 
     def html(self, texto: str) -> SafeString:
         """The text with the codes it cites linked to their pages."""
@@ -493,29 +503,31 @@ def item(request, codigo: str):
     partes = partes_do_codigo(codigo)
     if partes is None or ".".join(map(str, partes)) != codigo:
         raise Http404("Código inválido.")
-    estrutura = Estrutura.carregar()
-    # The structure lists objectives through their actions: one without any
-    # action yet has nothing to show, and is not found either.
-    if codigo not in estrutura.codigos:
-        raise Http404("Item não encontrado no plano.")
     pagina = {1: pagina_do_objetivo, 2: pagina_da_acao, 3: pagina_da_atividade}[len(partes)]
-    return pagina(request, estrutura, codigo)
+    return pagina(request, codigo)
 
 
-def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
-    # Queries: 1. the structure (item); 2. the objective's actions with the
-    # objective and the plan; 3. the cycles opened so far; 4. the objective's
-    # activities; with ?ciclo=, 5-6. their situation at the close
-    # (monitoramento.ciclos.plano_no_ciclo).
+NAO_ENCONTRADO = "Item não encontrado no plano."
+
+
+def pagina_do_objetivo(request, codigo: str):
+    # Queries: 1. the objective's actions with the objective and the plan;
+    # 2. the cycles opened so far; 3. the objective's activities; 4. the codes
+    # their texts cite (Estrutura.das_citacoes, when they cite any); with
+    # ?ciclo=, 5-6. their situation at the close (monitoramento.ciclos.plano_no_ciclo).
     acoes = list(
         Acao.objects.em_ordem()
         .select_related("objetivo__plano")
         .filter(objetivo__plano__slug=settings.PLANO_PADRAO, objetivo__codigo=codigo)
     )
+    # An objective without any action yet has nothing to show: not found either.
+    if not acoes:
+        raise Http404(NAO_ENCONTRADO)
     objetivo = acoes[0].objetivo
-    estrutura.plano = objetivo.plano
-    momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
-    estrutura.consulta = momento.consulta
+    momento = Momento.do_pedido(request, objetivo.plano, timezone.localdate())
+    estrutura = Estrutura.das_citacoes(
+        objetivo.plano, [objetivo.texto] + [acao.texto for acao in acoes], momento.consulta
+    )
     atividades = list(Atividade.objects.filter(acao__objetivo=objetivo).em_ordem())
     momento.avaliar(atividades)
     por_acao = {chave: list(grupo) for chave, grupo in groupby(atividades, lambda a: a.acao_id)}
@@ -545,18 +557,21 @@ def pagina_do_objetivo(request, estrutura: Estrutura, codigo: str):
     )
 
 
-def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
-    # Queries: 1. the structure (item); 2. the action with its objective and
-    # plan; 3. the cycles opened so far; 4-5. the action's activities with
-    # their links; with ?ciclo=, 6-7. their situation at the close
-    # (monitoramento.ciclos.plano_no_ciclo).
-    acao = Acao.objects.select_related("objetivo__plano").get(
-        objetivo__plano__slug=settings.PLANO_PADRAO, codigo=codigo
+def pagina_da_acao(request, codigo: str):
+    # Queries: 1. the action with its objective and plan; 2. the cycles opened
+    # so far; 3-4. the action's activities with their links; 5. the codes
+    # their texts cite (Estrutura.das_citacoes, when they cite any); with
+    # ?ciclo=, 6-7. their situation at the close (monitoramento.ciclos.plano_no_ciclo).
+    acao = get_object_or_404(
+        Acao.objects.select_related("objetivo__plano"),
+        objetivo__plano__slug=settings.PLANO_PADRAO,
+        codigo=codigo,
     )
-    estrutura.plano = acao.objetivo.plano
-    momento = Momento.do_pedido(request, estrutura.plano, timezone.localdate())
-    estrutura.consulta = momento.consulta
+    momento = Momento.do_pedido(request, acao.objetivo.plano, timezone.localdate())
     atividades = list(Atividade.objects.para_plano().filter(acao=acao))
+    estrutura = Estrutura.das_citacoes(
+        acao.objetivo.plano, [acao.texto] + [a.texto for a in atividades], momento.consulta
+    )
     momento.avaliar(atividades)
     return render(
         request,
@@ -581,21 +596,22 @@ def pagina_da_acao(request, estrutura: Estrutura, codigo: str):
     )
 
 
-def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
-    # Queries: 1. the structure (item); 2-3. the activity with its action,
-    # objective and plan, and its links; 4. its published reports with 5.
-    # their evidence; 6. the activities that may cite it; 7. the cycles opened
-    # so far; 8-9. its situation at the close of each cycle (its reports and
-    # its deadlines' history: monitoramento.ciclos); 10-11. its changes (its
+def pagina_da_atividade(request, codigo: str):
+    # Queries: 1-2. the activity with its action, objective and plan, and its
+    # links; 3. its published reports with 4. their evidence; 5. the
+    # activities that may cite it; 6. the codes all these texts cite
+    # (Estrutura.das_citacoes, when they cite any); 7. the cycles opened so
+    # far; 8-9. its situation at the close of each cycle (its reports and its
+    # deadlines' history: monitoramento.ciclos); 10-11. its changes (its
     # history and its links' history).
     hoje = timezone.localdate()
-    atividade = (
-        Atividade.objects.para_plano()
-        .filter(acao__objetivo__plano__slug=settings.PLANO_PADRAO, codigo=codigo)
-        .get()
+    atividade = get_object_or_404(
+        Atividade.objects.para_plano(),
+        acao__objetivo__plano__slug=settings.PLANO_PADRAO,
+        codigo=codigo,
     )
-    estrutura.plano = atividade.acao.objetivo.plano
-    ciclos_abertos = ciclos_para_escolha(estrutura.plano, hoje)
+    plano = atividade.acao.objetivo.plano
+    ciclos_abertos = ciclos_para_escolha(plano, hoje)
     ciclo = ciclo_escolhido(ciclos_abertos, request.GET.get("ciclo"))
     serie = serie_do_plano(ciclos_abertos, [atividade], hoje)
     por_ciclo = []
@@ -611,27 +627,30 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
         )
     visao = serie[ciclo.pk] if ciclo is not None else None
     momento = Momento(ciclos_abertos, ciclo, hoje, visao)
-    estrutura.consulta = momento.consulta
     retrato = momento.retrato(atividade)
     situacao, percentual, prazo = retrato.situacao, retrato.percentual, retrato.prazo
-    alteracoes = alteracoes_do_plano(estrutura.plano, atividade_id=atividade.pk)
+    alteracoes = alteracoes_do_plano(plano, atividade_id=atividade.pk)
     original = _prazo_original(atividade, alteracoes)
     relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
     if ciclo is not None:
         relatos = relatos.filter(ciclo__inicio__lte=ciclo.inicio)
     relatos = list(relatos)
     citantes = [
-        {"atividade": citante, "texto": estrutura.html(citante.texto)}
-        for citante in Atividade.objects.do_plano(estrutura.plano)
+        citante
+        for citante in Atividade.objects.do_plano(plano)
         .que_podem_citar(codigo)
         .exclude(pk=atividade.pk)
         if codigo in codigos_citados(citante.texto)
     ]
+    textos = [atividade.texto, atividade.acao.texto, atividade.acao.objetivo.texto]
+    estrutura = Estrutura.das_citacoes(
+        plano, textos + [citante.texto for citante in citantes], momento.consulta
+    )
     return render(
         request,
         "plano/atividade.html",
         {
-            "plano": estrutura.plano,
+            "plano": plano,
             "atividade": atividade,
             "acao": atividade.acao,
             "objetivo": atividade.acao.objetivo,
@@ -658,7 +677,10 @@ def pagina_da_atividade(request, estrutura: Estrutura, codigo: str):
                 {"ciclo": c, "relatos": list(grupo)}
                 for c, grupo in groupby(relatos, lambda r: r.ciclo)
             ],
-            "citantes": citantes,
+            "citantes": [
+                {"atividade": citante, "texto": estrutura.html(citante.texto)}
+                for citante in citantes
+            ],
             "evidencias_publicadas": sum(len(r.evidencias.all()) for r in relatos),
         },
     )

@@ -296,6 +296,20 @@ class Atividade(ItemDoPlano):
         return [linha.strip() for linha in self.links.splitlines() if linha.strip()]
 
 
+def codigos_existentes(plano: Plano, codigos) -> set[str]:
+    """Which of `codigos` are items of `plano`, whatever their level: one
+    query, however large the plan (a page links only the codes its texts
+    cite, so it never needs the code of every item)."""
+    codigos = list(codigos)
+    por_nivel = [
+        Objetivo.objects.filter(plano=plano, codigo__in=codigos),
+        Acao.objects.filter(objetivo__plano=plano, codigo__in=codigos),
+        Atividade.objects.filter(acao__objetivo__plano=plano, codigo__in=codigos),
+    ]
+    primeiro, *outros = (q.order_by().values_list("codigo", flat=True) for q in por_nivel)
+    return set(primeiro.union(*outros).order_by())
+
+
 class Vinculo(models.Model):
     """The link between an activity and an institution, with its role."""
 

@@ -11,6 +11,7 @@ from monitoramento.models import Atualizacao, Ciclo, Evidencia
 from parceiros.models import Instituicao, Usuario
 from plano.indicadores import Situacao
 from plano.models import Acao, Atividade, Objetivo, Plano, Vinculo
+from plano.referencias import _citacoes
 
 _seq = itertools.count(1)
 
@@ -116,6 +117,9 @@ def ampliar_plano(*, plano: Plano, fator: int) -> None:
     """Add (fator - 1) copies of the plan's shape (4 objectives, 28 actions,
     75 activities) as extra objectives, each activity linked to the
     institutions of its original, so pages can be measured on larger data.
+    A copy's texts cite the copy's own items ("Atividade 3.2.1" becomes
+    "Atividade 7.2.1" in the first copy), as the texts of a larger plan would
+    cite a few items each, rather than 100 copies all citing 3.2.1.
     Objectives and actions get their history rows (as .create() would give
     them); activities and links are bulk-inserted without."""
     originais = list(
@@ -145,7 +149,7 @@ def ampliar_plano(*, plano: Plano, fator: int) -> None:
                 acao=acoes[chave],
                 numero=original.numero,
                 codigo=f"{o}.{original.acao.numero}.{original.numero}",
-                texto=original.texto,
+                texto=_citando_a_copia(original.texto, ultimo + (copia - 1) * 4),
             )
             novas.append((nova, original))
     # Each level after the one above it: bulk_create reads the new pks.
@@ -160,6 +164,16 @@ def ampliar_plano(*, plano: Plano, fator: int) -> None:
         ),
         batch_size=2000,
     )
+
+
+def _citando_a_copia(texto: str, deslocamento: int) -> str:
+    """The text with each code it cites moved to its copy's objective."""
+    partes, posicao = [], 0
+    for inicio, fim, codigo in _citacoes(texto):
+        objetivo, _, resto = codigo.group(0).partition(".")
+        partes += [texto[posicao:inicio], f"{int(objetivo) + deslocamento}.{resto}"]
+        posicao = fim
+    return "".join(partes) + texto[posicao:]
 
 
 def ampliar_relatos(*, plano: Plano, por_atividade: int) -> None:

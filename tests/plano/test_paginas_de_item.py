@@ -199,6 +199,18 @@ def test_textos_citados_viram_links_so_para_codigos_existentes(client, plano):
     assert "<script>alert(1)" not in html
 
 
+def test_objetivo_e_acao_ligam_so_codigos_existentes_deste_plano(client, plano):
+    factories.criar_atividade(plano=factories.criar_plano(slug="pnetp"), codigo="7.7.7")
+    Acao.objects.filter(objetivo__plano=plano, codigo="1.1").update(
+        texto="Conforme a Atividade 2.1.1, a Ação 9.9 e o item 7.7.7."
+    )
+    for url in ["/plano/1/", "/plano/1.1/"]:
+        html = client.get(url).content.decode()
+        assert 'Conforme a Atividade <a href="/plano/2.1.1/">2.1.1</a>, a Ação 9.9 e' in html, url
+        # 7.7.7 exists, in another plan: not an item of this one.
+        assert "o item 7.7.7." in html, url
+
+
 def test_atividade_mostra_quem_a_cita(client, plano):
     html = client.get("/plano/3.2.1/").content.decode()
     citada_em = html.split("<h2>Citada em</h2>")[1]
@@ -214,19 +226,20 @@ def test_plano_tambem_liga_as_citacoes(client, plano):
     assert 'previsto na Atividade <a href="/plano/3.2.1/">3.2.1</a>' in html
 
 
-# Detail pages: 1. the plan's structure (actions with objective and activity
-# codes: 404s and links between texts are answered from it), then
-# objective: 2. its actions with the objective and the plan, 3. the cycles
-#   opened so far (the cycle selector), 4. its activities (progress);
-# action: 2. the action with its objective and plan, 3. the cycles opened so
-#   far, 4. its activities, 5. their links with institutions;
-# activity: 2. the activity with its action, objective and plan, 3. its links
-#   with institutions, 4. the activities whose text may cite it, 5. its
-#   published reports with cycle and institution, 6. their evidence, 7. the
-#   cycles opened so far, 8-9. its situation at the close of each (its
-#   reports, its deadlines' history), 10-11. its changes (its history and its
-#   links' history).
-CONSULTAS = {"/plano/1/": 4, "/plano/1.1/": 5, "/plano/1.1.1/": 11}
+# Detail pages, each reading only what it shows:
+# objective: 1. its actions with the objective and the plan, 2. the cycles
+#   opened so far (the cycle selector), 3. its activities (progress), and
+#   the codes its texts cite when they cite any (objective 1 cites none);
+# action: 1. the action with its objective and plan, 2. the cycles opened so
+#   far, 3. its activities, 4. their links with institutions (and the codes
+#   cited: action 1.1 cites none);
+# activity: 1. the activity with its action, objective and plan, 2. its links
+#   with institutions, 3. the activities whose text may cite it, 4. the codes
+#   all these texts cite, 5. its published reports with cycle and
+#   institution, 6. their evidence, 7. the cycles opened so far, 8-9. its
+#   situation at the close of each (its reports, its deadlines' history),
+#   10-11. its changes (its history and its links' history).
+CONSULTAS = {"/plano/1/": 3, "/plano/1.1/": 4, "/plano/1.1.1/": 11}
 
 
 @pytest.mark.parametrize("fator", [1, 10])
@@ -240,7 +253,7 @@ def test_codigo_inexistente_custa_uma_consulta_e_malformado_nenhuma(client, plan
     client.get("/plano/9.9.9/")  # warm the demo-banner cache of the 404 page's layout
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/plano/9.9.9/").status_code == 404
-    assert len(ctx.captured_queries) == 1  # the plan's structure
+    assert len(ctx.captured_queries) == 1  # the activity, not found
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/plano/x.1/").status_code == 404
     assert len(ctx.captured_queries) == 0
