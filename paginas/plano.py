@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 from typing import NamedTuple
@@ -19,7 +19,6 @@ from dados.selecao import consulta_valida
 from dados.serie import FILTROS_DO_CICLO, NoCiclo, passa_nos_filtros_do_ciclo
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
 from monitoramento.models import Atualizacao, Evidencia
-from parceiros.models import Instituicao
 from plano.filters import (
     NIVEIS_DA_BUSCA,
     ORDEM_CODIGO,
@@ -39,7 +38,9 @@ from plano.models import (
     Plano,
     codigos_existentes,
     endereco_do_item,
+    instituicoes_do_plano,
     partes_do_codigo,
+    siglas_dos_parceiros,
 )
 from plano.referencias import codigos_citados, com_referencias
 
@@ -68,46 +69,45 @@ class AcaoDaEstrutura(NamedTuple):
 
 @dataclass
 class Estrutura:
-    """The public plan's actions (with their objectives) and the codes of
-    every item, read in one query (Acao.objects.estrutura) as plain values:
-    a plan 100 times larger has 2,800 actions, which as model instances cost
-    90 ms to build and as values 13 ms."""
+    """What a page needs of the plan's skeleton: its actions with their
+    objectives (/plano/'s filter choices, as plain values: a plan 100 times
+    larger has 2,800 actions, which as model instances cost 90 ms to build
+    and as values 13 ms), and the codes that exist among those its texts
+    cite, so only those become links."""
 
-    plano: Plano | None
-    acoes: list[AcaoDaEstrutura]
-    codigos: set[str]
+    plano: Plano
+    acoes: list[AcaoDaEstrutura] = field(default_factory=list)
+    codigos: set[str] = field(default_factory=set)
     # "?ciclo=…" when the page shows the plan at a cycle's close: the links
     # between texts keep it.
     consulta: str = ""
 
     @classmethod
     def carregar(cls, plano: Plano) -> "Estrutura":
-        """The whole structure of `plano`, for /plano/'s filter choices."""
-        consulta = Acao.objects.estrutura().filter(objetivo__plano=plano)
-        acoes, codigos = [], set()
-        for (
-            codigo,
-            texto,
-            codigo_do_objetivo,
-            texto_do_objetivo,
-            das_atividades,
-        ) in consulta.values_list(
-            "codigo", "texto", "objetivo__codigo", "objetivo__texto", "codigos_das_atividades"
-        ):
-            acoes.append(
-                AcaoDaEstrutura(codigo, texto, Item(codigo_do_objetivo, texto_do_objetivo))
-            )
-            codigos.update([codigo_do_objetivo, codigo])
-            codigos.update(filter(None, (das_atividades or "").split(",")))
+        """The actions of `plano` with their objectives, in one query; their
+        codes are known to exist."""
+        acoes = [
+            AcaoDaEstrutura(codigo, texto, Item(codigo_do_objetivo, texto_do_objetivo))
+            for codigo, texto, codigo_do_objetivo, texto_do_objetivo in Acao.objects.em_ordem()
+            .filter(objetivo__plano=plano)
+            .values_list("codigo", "texto", "objetivo__codigo", "objetivo__texto")
+        ]
+        codigos = {acao.codigo for acao in acoes} | {acao.objetivo.codigo for acao in acoes}
         return cls(plano=plano, acoes=acoes, codigos=codigos)
 
     @classmethod
     def das_citacoes(cls, plano: Plano, textos, consulta: str = "") -> "Estrutura":
-        """Only the codes `textos` cite that exist in `plano`, for an item's
-        page: one query (none when they cite nothing), however large the plan."""
+        """Only the codes `textos` cite that exist in `plano`, for an item's page."""
+        estrutura = cls(plano=plano, consulta=consulta)
+        estrutura.conhecer(textos)
+        return estrutura
+
+    def conhecer(self, textos) -> None:
+        """Learn which of the codes `textos` cite exist, those not known yet:
+        one query (none when they cite nothing new), however large the plan."""
         citados = {codigo for texto in textos for codigo in codigos_citados(texto)}
-        codigos = codigos_existentes(plano, citados) if citados else set()
-        return cls(plano=plano, acoes=[], codigos=codigos, consulta=consulta)
+        if citados - self.codigos:
+            self.codigos |= codigos_existentes(self.plano, citados - self.codigos)
 
     def html(self, texto: str) -> SafeString:
         """The text with the codes it cites linked to their pages."""
@@ -181,13 +181,10 @@ def _html_do_cartao(item: dict, momento: Momento, contexto: bool) -> SafeString:
         partes.append(
             format_html('<p class="encontrada">Termos encontrados {}.</p>', item["encontrada"])
         )
-    vinculos = list(atividade.vinculos.all())
-    if vinculos:
+    if atividade.siglas:
         parceiros = (
             '<ul class="lista-parceiros">\n'
-            + "\n".join(
-                format_html("  <li>{}</li>\n", vinculo.instituicao.sigla) for vinculo in vinculos
-            )
+            + "\n".join(format_html("  <li>{}</li>\n", sigla) for sigla in atividade.siglas)
             + "</ul>\n"
         )
     else:
@@ -369,7 +366,7 @@ def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numer
     other filters (and a search's rank) in the database; situação, deadline
     and their orders on the values at the close. Four queries: the filtered
     activities' ids and deadlines, plano_no_ciclo's two, this page's activities
-    (with one more for their links)."""
+    (their partners' siglas are read by the caller)."""
     chave = chave_de_ordem(ordem)
     queryset = ordenar(
         filtrar_exceto(filtro, FILTROS_DO_CICLO),
@@ -394,7 +391,7 @@ def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numer
         ids.sort(key=lambda pk: chave(momento.no_ciclo(pk)))
     pagina = Paginator(ids, POR_PAGINA).get_page(numero)
     niveis = {linha["pk"]: linha.get("nivel_da_busca") for linha in linhas}
-    por_id = {a.pk: a for a in Atividade.objects.para_plano().filter(pk__in=list(pagina))}
+    por_id = {a.pk: a for a in Atividade.objects.para_cartoes().filter(pk__in=list(pagina))}
     atividades = [por_id[pk] for pk in pagina]
     for atividade in atividades:
         if niveis[atividade.pk] is not None:
@@ -407,13 +404,15 @@ def plano(request):
     sorted by ?ordem=), filtered and searched, a page of POR_PAGINA at a time;
     with ?ciclo=, as at the close of that cycle.
 
-    Queries: 1-2. the plan and its structure (Estrutura); 3. the cycles
-    opened so far (the selector); 4. the institutions linked to the plan
-    (filter choices, sigla spellings); 5. how many activities the filters
-    keep; 6. this page's activities with action and objective; 7. their
-    links with institutions; 8. their published evidence count. With
-    ?ciclo=, 5 becomes the filtered activities' ids and 6-7 plano_no_ciclo's
-    reports and deadlines (pagina_no_ciclo): ten queries."""
+    Queries: 1-2. the plan and its actions with their objectives
+    (Estrutura); 3. the cycles opened so far (the selector); 4. the
+    institutions linked to the plan (filter choices, sigla spellings); 5. how
+    many activities the filters keep; 6. this page's activities with action
+    and objective; 7. their partners' siglas; 8. the activity codes
+    their texts cite (Estrutura.conhecer, when they cite any); 9. their
+    published evidence count. With ?ciclo=, 5 becomes the filtered
+    activities' ids and 6-7 plano_no_ciclo's reports and deadlines
+    (pagina_no_ciclo): eleven queries."""
     consulta = sem_vazios(request.GET)
     if consulta != request.GET:
         # The form sends every field; the address to share keeps only those in use.
@@ -422,14 +421,10 @@ def plano(request):
     estrutura = Estrutura.carregar(plano_padrao())
     momento = Momento.do_pedido(request, estrutura.plano, hoje)
     estrutura.consulta = momento.consulta
-    instituicoes = list(
-        Instituicao.objects.filter(vinculos__atividade__acao__objetivo__plano=estrutura.plano)
-        .distinct()
-        .order_by("nome")
-    )
+    instituicoes = list(instituicoes_do_plano(estrutura.plano).order_by("nome"))
     filtro = AtividadeFilter(
         request.GET,
-        queryset=Atividade.objects.para_plano().do_plano(estrutura.plano),
+        queryset=Atividade.objects.para_cartoes().do_plano(estrutura.plano),
         acoes=estrutura.acoes,
         instituicoes=instituicoes,
         hoje=hoje,
@@ -449,8 +444,12 @@ def plano(request):
         atividades = list(pagina)
     else:
         pagina, atividades = pagina_no_ciclo(filtro, ordem, momento, consulta.get("pagina"))
-    contagens = evidencias_publicadas([atividade.pk for atividade in atividades], momento.ciclo)
+    estrutura.conhecer(atividade.texto for atividade in atividades)
+    ids = [atividade.pk for atividade in atividades]
+    siglas = siglas_dos_parceiros(ids)
+    contagens = evidencias_publicadas(ids, momento.ciclo)
     for atividade in atividades:
+        atividade.siglas = siglas.get(atividade.pk, [])
         atividade.evidencias_publicadas = contagens.get(atividade.pk, 0)
     cartoes = [cartao(atividade, estrutura, momento, palavras) for atividade in atividades]
     for item in cartoes:

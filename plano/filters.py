@@ -143,7 +143,7 @@ class AtividadeFilter(django_filters.FilterSet):
     """Objective, action, situação (with the derived "atrasada"), institution,
     deadline, and an accent- and case-insensitive search over codes and texts.
 
-    Pass `acoes` (from `Acao.objects.estrutura()`) and `instituicoes` to offer
+    Pass `acoes` (paginas.plano.Estrutura's) and `instituicoes` to offer
     choices without a query; otherwise they are read when first needed."""
 
     busca = django_filters.CharFilter(

@@ -347,7 +347,7 @@ def consultas(client, url: str) -> int:
 # plan's activities, reports and deadlines, the coverage at the close (five)
 # and, for one institution, its activities then.
 CONSULTAS = {
-    "/plano/": (8, 10),
+    "/plano/": (9, 11),
     "/plano/?situacao=em_andamento&objetivo=1&ordem=percentual": (8, 10),
     "/plano/?busca=regularizacao&situacao=em_andamento&instituicao=pf": (8, 10),
     "/plano/1/": (3, 5),
