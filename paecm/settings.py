@@ -117,6 +117,12 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # .iterator() without a server-side cursor: in autocommit, PostgreSQL
+        # materialises a WITH HOLD cursor's rows anyway, and the DECLARE,
+        # FETCH and CLOSE round trips cost an activity's page 3 ms of 17.
+        # libpq keeps the rows compactly (75,000 reports at 100x: a few MB).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 elif DEBUG:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
