@@ -389,12 +389,19 @@ def pagina_no_ciclo(filtro: AtividadeFilter, ordem: str, momento: Momento, numer
     ]
     if chave is not None:
         ids.sort(key=lambda pk: chave(momento.no_ciclo(pk)))
+    return pagina_de_ids(
+        ids, {linha["pk"]: linha.get("nivel_da_busca") for linha in linhas}, numero
+    )
+
+
+def pagina_de_ids(ids: list[int], niveis: dict, numero):
+    """The page `numero` of activities listed by id, in that order, read in
+    one query with what the cards show, each with its search rank if any."""
     pagina = Paginator(ids, POR_PAGINA).get_page(numero)
-    niveis = {linha["pk"]: linha.get("nivel_da_busca") for linha in linhas}
     por_id = {a.pk: a for a in Atividade.objects.para_cartoes().filter(pk__in=list(pagina))}
     atividades = [por_id[pk] for pk in pagina]
     for atividade in atividades:
-        if niveis[atividade.pk] is not None:
+        if niveis.get(atividade.pk) is not None:
             atividade.nivel_da_busca = niveis[atividade.pk]
     return pagina, atividades
 
@@ -437,7 +444,13 @@ def plano(request):
     )
     buscando = "nivel_da_busca" in filtro.qs.query.annotations
     ordem = ordem_pedida(consulta.get("ordem"), buscando=buscando)
-    if momento.ciclo is None:
+    if momento.ciclo is None and buscando:
+        # The matches' ids in rank order, then this page's activities: the
+        # search's conditions run once over the plan, not once to count and
+        # again to list (on SQLite, a regular expression per text in Python).
+        niveis = dict(ordenar(filtro.qs, ordem, hoje).values_list("pk", "nivel_da_busca"))
+        pagina, atividades = pagina_de_ids(list(niveis), niveis, consulta.get("pagina"))
+    elif momento.ciclo is None:
         pagina = Paginator(ordenar(filtro.qs, ordem, hoje), POR_PAGINA).get_page(
             consulta.get("pagina")
         )

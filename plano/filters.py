@@ -12,7 +12,7 @@ from operator import and_, or_
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,7 @@ from parceiros.models import Instituicao
 
 from . import busca_textual
 from .indicadores import ATRASADA, PODEM_ATRASAR, SITUACOES_EXIBIDAS
-from .models import Acao, Atividade, Vinculo, partes_do_codigo
+from .models import Acao, Atividade, Objetivo, Vinculo, partes_do_codigo
 
 # Accented Latin-1 letters and their base letter ("Ç" -> "c").
 ACENTOS = {
@@ -305,15 +305,20 @@ def palavras_da_busca(busca: str) -> list[str]:
     return list(dict.fromkeys(dobrar(palavra) for palavra in busca.split()))
 
 
+def _no_texto_de(modelo, padrao: str):
+    """The ids of the objectives or actions whose text has the pattern: an
+    uncorrelated subquery, run once per search (on SQLite, one regular
+    expression per action, not one per activity of the action)."""
+    return modelo.objects.filter(texto__regex=padrao).values("pk")
+
+
 def _em_parceiro(palavra: str):
     """An activity linked to an institution whose sigla is the word, or
-    whose name contains it."""
-    return Exists(
-        Vinculo.objects.filter(atividade=OuterRef("pk")).filter(
-            Q(instituicao__sigla__iexact=palavra)
-            | Q(instituicao__nome__regex=padrao_sem_acentos(palavra))
-        )
+    whose name contains it (the institutions are matched once per search)."""
+    instituicoes = Instituicao.objects.filter(
+        Q(sigla__iexact=palavra) | Q(nome__regex=padrao_sem_acentos(palavra))
     )
+    return Q(pk__in=Vinculo.objects.filter(instituicao__in=instituicoes).values("atividade_id"))
 
 
 def condicoes_de_cada_nivel(palavras: list[str]) -> list[Q]:
@@ -335,16 +340,21 @@ def condicoes_da_busca(palavras: list[str]) -> list[Q]:
     """One condition per level of NIVEIS_DA_BUSCA, each wider than the last:
     every word in the activity's own code or text; every word there or in its
     action; … or in its partners. The last one is the search's filter."""
-    campos_por_nivel = [["codigo", "texto"], ["acao__texto"], ["acao__objetivo__texto"], []]
+    por_nivel = [
+        # A code has only digits and dots: a word of letters is not looked for in it.
+        lambda palavra, padrao: (
+            [Q(texto__regex=padrao)] + ([] if palavra.isalpha() else [Q(codigo__regex=padrao)])
+        ),
+        lambda palavra, padrao: [Q(acao__in=_no_texto_de(Acao, padrao))],
+        lambda palavra, padrao: [Q(acao__objetivo__in=_no_texto_de(Objetivo, padrao))],
+        lambda palavra, padrao: [_em_parceiro(palavra)],
+    ]
     condicoes = []
     for nivel in range(len(NIVEIS_DA_BUSCA)):
-        campos = [campo for grupo in campos_por_nivel[: nivel + 1] for campo in grupo]
         por_palavra = []
         for palavra in palavras:
             padrao = padrao_sem_acentos(palavra)
-            alternativas = [Q(**{f"{campo}__regex": padrao}) for campo in campos]
-            if nivel == 3:
-                alternativas.append(Q(_em_parceiro(palavra)))
+            alternativas = [q for onde in por_nivel[: nivel + 1] for q in onde(palavra, padrao)]
             por_palavra.append(reduce(or_, alternativas))
         condicoes.append(reduce(and_, por_palavra))
     return condicoes
