@@ -264,6 +264,45 @@ class Memoria:
 
 memoria = Memoria()
 
+
+class Geracoes:
+    """The misses being rendered in this process, by key. A request that
+    misses while another renders the same key waits for that render (at
+    most CACHE_PUBLICO_ESPERA_SEGUNDOS) instead of repeating it: after a
+    publication, a crowd on the painel costs one cold render, not one each,
+    as nginx's proxy_cache_lock does in front."""
+
+    def __init__(self):
+        self._trava = threading.Lock()
+        self._em_curso: dict[str, threading.Event] = {}
+        self.esperando = 0  # requests waiting now
+
+    def entrar(self, chave_: str) -> threading.Event | None:
+        """None when this request renders the key (then `sair` when done);
+        otherwise the render in progress, to wait for."""
+        with self._trava:
+            em_curso = self._em_curso.get(chave_)
+            if em_curso is None:
+                self._em_curso[chave_] = threading.Event()
+            return em_curso
+
+    def esperar(self, em_curso: threading.Event) -> None:
+        with self._trava:
+            self.esperando += 1
+        try:
+            em_curso.wait(_config("CACHE_PUBLICO_ESPERA_SEGUNDOS", 10))
+        finally:
+            with self._trava:
+                self.esperando -= 1
+
+    def sair(self, chave_: str) -> None:
+        with self._trava:
+            em_curso = self._em_curso.pop(chave_)
+        em_curso.set()
+
+
+geracoes = Geracoes()
+
 NAO_GUARDAR = (b"csrfmiddlewaretoken", b"nonce-")
 CONDICIONAIS = (
     "HTTP_IF_NONE_MATCH",
@@ -341,10 +380,23 @@ class CachePublico:
         if entrada is None:
             if environ["REQUEST_METHOD"] == "HEAD":
                 return self._privado(environ, start_response)
-            entrada = self._gerar(environ, start_response, chave_)
+            entrada = self._gerar_uma_vez(environ, start_response, chave_)
             if not isinstance(entrada, Entrada):
                 return entrada
         return self._responder(environ, start_response, entrada)
+
+    def _gerar_uma_vez(self, environ, start_response, chave_):
+        """_gerar, unless the same key is being rendered: then its entry once
+        stored. When that render stored nothing (an error, a cookie) or took
+        too long, this request renders too, as if alone."""
+        em_curso = geracoes.entrar(chave_)
+        if em_curso is None:
+            try:
+                return self._gerar(environ, start_response, chave_)
+            finally:
+                geracoes.sair(chave_)
+        geracoes.esperar(em_curso)
+        return memoria.obter(chave_) or self._gerar(environ, start_response, chave_)
 
     def _privado(self, environ, start_response):
         """Any other request: as the application answers, but a response to

@@ -3,6 +3,7 @@ spends no query and keeps every header; nothing stale after any public change,
 midnight or a deploy; nothing private is ever served from it or made cacheable."""
 
 import io
+import threading
 from datetime import date, datetime
 from wsgiref.util import FileWrapper
 from zoneinfo import ZoneInfo
@@ -52,28 +53,7 @@ class Servidor:
         self.aplicacao = cache_publico.CachePublico(WSGIHandler())
 
     def get(self, caminho, *, metodo="GET", consultas=None, **cabecalhos):
-        caminho, _, consulta = caminho.partition("?")
-        environ = {
-            "REQUEST_METHOD": metodo,
-            "PATH_INFO": caminho,
-            "QUERY_STRING": consulta,
-            "SCRIPT_NAME": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "testserver",
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": io.StringIO(),
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            # As gunicorn does: FileResponse bodies (xlsx, zip) go through it.
-            "wsgi.file_wrapper": FileWrapper,
-        }
-        environ.update({f"HTTP_{k.upper()}": v for k, v in cabecalhos.items()})
+        environ = ambiente(caminho, metodo=metodo, **cabecalhos)
         capturado = {}
 
         def start_response(status, headers, exc_info=None):
@@ -103,6 +83,33 @@ class Servidor:
             resposta = self.get(caminho, **cabecalhos)
         assert len(consultas) == 0, [q["sql"] for q in consultas]
         return resposta
+
+
+def ambiente(caminho, *, metodo="GET", **cabecalhos) -> dict:
+    """The WSGI environ of a request, as gunicorn builds it."""
+    caminho, _, consulta = caminho.partition("?")
+    environ = {
+        "REQUEST_METHOD": metodo,
+        "PATH_INFO": caminho,
+        "QUERY_STRING": consulta,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        # As gunicorn does: FileResponse bodies (xlsx, zip) go through it.
+        "wsgi.file_wrapper": FileWrapper,
+    }
+    environ.update({f"HTTP_{k.upper()}": v for k, v in cabecalhos.items()})
+    return environ
 
 
 @pytest.fixture
@@ -440,3 +447,103 @@ def test_sem_cache_url_producao_nao_inicia(tmp_path):
         check=False,
     )
     assert ok.returncode == 0, ok.stderr
+
+
+class AplicacaoRetida:
+    """A WSGI application that holds every request until released, and
+    counts them: a cold render that takes its time, as the painel's does."""
+
+    def __init__(self, *cabecalhos):
+        self.cabecalhos = [("Content-Type", "text/html; charset=utf-8"), *cabecalhos]
+        self.chamadas = 0
+        self.entrou = threading.Event()
+        self.liberar = threading.Event()
+        self._trava = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self._trava:
+            self.chamadas += 1
+            numero = self.chamadas
+        self.entrou.set()
+        assert self.liberar.wait(30)
+        start_response("200 OK", list(self.cabecalhos))
+        return [f"<p>renderização {numero} de {environ['PATH_INFO']}</p>".encode()]
+
+
+def pedidos_simultaneos(aplicacao, caminhos) -> list[Resposta]:
+    """GET each path, each in a thread, while `aplicacao` holds the first:
+    the others start once it is rendering; returns once all answered."""
+    cache = cache_publico.CachePublico(aplicacao)
+    respostas = {}
+
+    def pedir(i, caminho):
+        capturado = {}
+
+        def start_response(status, cabecalhos, exc_info=None):
+            capturado["status"], capturado["cabecalhos"] = status, list(cabecalhos)
+
+        corpo = b"".join(cache(ambiente(caminho), start_response))
+        respostas[i] = Resposta(capturado["status"], capturado["cabecalhos"], corpo)
+
+    threads = [threading.Thread(target=pedir, args=par) for par in enumerate(caminhos)]
+    threads[0].start()
+    assert aplicacao.entrou.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    return threads, respostas
+
+
+def esperar_que(condicao) -> None:
+    """Until `condicao()` holds (a guard against a hang, not a time assertion)."""
+    for _ in range(1000):
+        if condicao():
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("a condição não chegou a valer")
+
+
+@pytest.fixture
+def versao_lida(servidor, plano):
+    # The version read once here: the threads below never touch the database.
+    cache_publico.versao.atual()
+
+
+def test_pedidos_simultaneos_da_mesma_pagina_custam_uma_renderizacao(versao_lida):
+    aplicacao = AplicacaoRetida()
+    threads, respostas = pedidos_simultaneos(aplicacao, ["/"] * 5)
+    esperar_que(lambda: cache_publico.geracoes.esperando == 4)
+    assert aplicacao.chamadas == 1
+    aplicacao.liberar.set()
+    for thread in threads:
+        thread.join(10)
+    assert aplicacao.chamadas == 1
+    assert sorted(respostas) == [0, 1, 2, 3, 4]
+    assert {r.status for r in respostas.values()} == {200}
+    assert {r.texto for r in respostas.values()} == {"<p>renderização 1 de /</p>"}
+
+
+def test_quem_espera_uma_resposta_que_nao_se_guarda_renderiza_a_sua(versao_lida):
+    # A response setting a cookie is never shared: each waiting request gets its own.
+    aplicacao = AplicacaoRetida(("Set-Cookie", "preferencia=1"))
+    threads, respostas = pedidos_simultaneos(aplicacao, ["/"] * 3)
+    esperar_que(lambda: cache_publico.geracoes.esperando == 2)
+    aplicacao.liberar.set()
+    for thread in threads:
+        thread.join(10)
+    assert aplicacao.chamadas == 3
+    assert len({r.texto for r in respostas.values()}) == 3
+
+
+def test_paginas_diferentes_nao_esperam_uma_pela_outra(versao_lida):
+    aplicacao = AplicacaoRetida()
+    threads, respostas = pedidos_simultaneos(aplicacao, ["/", "/plano/"])
+    # Both render at once, while the first is still held.
+    esperar_que(lambda: aplicacao.chamadas == 2)
+    assert cache_publico.geracoes.esperando == 0
+    aplicacao.liberar.set()
+    for thread in threads:
+        thread.join(10)
+    assert {r.texto for r in respostas.values()} == {
+        "<p>renderização 1 de /</p>",
+        "<p>renderização 2 de /plano/</p>",
+    }
