@@ -519,9 +519,6 @@ def item(request, codigo: str):
     return pagina(request, codigo)
 
 
-NAO_ENCONTRADO = "Item não encontrado no plano."
-
-
 def pagina_do_objetivo(request, codigo: str):
     # Queries: 1. the objective's actions with the objective and the plan;
     # 2. the cycles opened so far; 3. the objective's activities; 4. the codes
@@ -534,7 +531,7 @@ def pagina_do_objetivo(request, codigo: str):
     )
     # An objective without any action yet has nothing to show: not found either.
     if not acoes:
-        raise Http404(NAO_ENCONTRADO)
+        raise Http404("Item não encontrado no plano.")
     objetivo = acoes[0].objetivo
     momento = Momento.do_pedido(request, objetivo.plano, timezone.localdate())
     estrutura = Estrutura.das_citacoes(
