@@ -71,10 +71,11 @@ def _consultas(client, url):
 # 1. the plan; 2. its actions with their objectives (filter choices); 3. the
 #    cycles opened so far (the cycle selector); 4. the institutions linked to
 #    the plan (filter choices, sigla spellings); 5. how many activities the
-#    filters keep (pages); 6. this page's activities with action and
-#    objective; 7. their links with institutions; 8. the activity codes their
-#    texts cite, when they cite any (the whole plan's do; that selection's
-#    don't); 9. their published evidence count.
+#    filters keep (pages; while searching, the matches' ids in rank order);
+#    6. this page's activities with action and objective; 7. their partners'
+#    siglas; 8. the activity codes their texts cite, when they cite any (the
+#    whole plan's do; that selection's don't); 9. their published evidence
+#    count.
 CONSULTAS_DO_PLANO = {
     "/plano/": 9,
     "/plano/?busca=regularizacao&situacao=sem_informacao&instituicao=pf": 8,
