@@ -70,27 +70,9 @@ def meta_fria(url: str, fator: int) -> int:
 
 def pedido_wsgi(aplicacao, url: str) -> int:
     """One GET through the WSGI application, as gunicorn calls it."""
-    import io
+    from tests.wsgi import ambiente
 
-    caminho, _, consulta = url.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": caminho,
-        "QUERY_STRING": consulta,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
+    environ = ambiente(url)
     estado = {}
 
     def start_response(status, headers, exc_info=None):

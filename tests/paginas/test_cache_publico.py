@@ -2,10 +2,8 @@
 spends no query and keeps every header; nothing stale after any public change,
 midnight or a deploy; nothing private is ever served from it or made cacheable."""
 
-import io
 import threading
 from datetime import date, datetime
-from wsgiref.util import FileWrapper
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +20,7 @@ from paecm import cache_publico
 from plano.indicadores import Situacao
 from plano.models import Atividade, Objetivo
 from tests import factories
+from tests.wsgi import ambiente
 
 LOCAL = ZoneInfo("America/Sao_Paulo")
 
@@ -83,33 +82,6 @@ class Servidor:
             resposta = self.get(caminho, **cabecalhos)
         assert len(consultas) == 0, [q["sql"] for q in consultas]
         return resposta
-
-
-def ambiente(caminho, *, metodo="GET", **cabecalhos) -> dict:
-    """The WSGI environ of a request, as gunicorn builds it."""
-    caminho, _, consulta = caminho.partition("?")
-    environ = {
-        "REQUEST_METHOD": metodo,
-        "PATH_INFO": caminho,
-        "QUERY_STRING": consulta,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        # As gunicorn does: FileResponse bodies (xlsx, zip) go through it.
-        "wsgi.file_wrapper": FileWrapper,
-    }
-    environ.update({f"HTTP_{k.upper()}": v for k, v in cabecalhos.items()})
-    return environ
 
 
 @pytest.fixture
