@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from plano.indicadores import ROTULOS, situacao_exibida
 from plano.models import Atividade
@@ -46,7 +47,7 @@ def test_painel_mostra_as_contagens_do_banco(live_server, page, demo):
     assert page.locator(".lista-relatos li").count() == 5
     # Links to the institutions work.
     page.locator("#tabela-cobertura").get_by_role("link", name="PF", exact=True).click()
-    assert page.locator("h1").inner_text() == "Polícia Federal (PF)"
+    expect(page.locator("h1")).to_have_text("Polícia Federal (PF)")
     assert page.locator("#tabela-atividades tbody tr").count() == 9
 
 
@@ -121,7 +122,7 @@ def test_migalhas_levam_de_volta(live_server, page, demo):
     migalhas = page.get_by_role("navigation", name="Você está aqui")
     assert migalhas.locator("[aria-current=page]").inner_text() == "DPU"
     migalhas.get_by_role("link", name="Parceiros").click()
-    assert page.locator("h1").inner_text() == "Instituições parceiras"
+    expect(page.locator("h1")).to_have_text("Instituições parceiras")
 
 
 def test_pagina_inexistente_no_layout_do_painel(live_server, page, demo, sem_violacoes):

@@ -113,11 +113,12 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     # The validator returns it with a comment.
     validador = browser.new_page()
     _entrar_no_admin(validador, url, "validador.cgetp")
+    # Each click below loads a page at the same address: wait for its text, not for the URL.
     validador.get_by_role("link", name="Abrir para publicar ou devolver").click()
-    assert "Curso para 30 agentes em Foz." in validador.content()
+    expect(validador.locator("body")).to_contain_text("Curso para 30 agentes em Foz.")
     validador.get_by_label("Comentário para a instituição").fill("Informe as datas do curso.")
     validador.get_by_role("button", name="Devolver com o comentário").click()
-    assert "Informe as datas do curso." in validador.content()
+    expect(validador.locator("body")).to_contain_text("Informe as datas do curso.")
     validador.get_by_role("button", name="Confirmar a devolução").click()
     validador.wait_for_url(re.compile(r".*/fila/$"))
     assert "Nenhum relato aguarda validação." in validador.content()
@@ -143,11 +144,10 @@ def test_fluxo_completo_do_relato_ate_a_pagina_publica(
     validador.reload()
     validador.get_by_label(re.compile("Atividade 2.1.1")).check()
     validador.get_by_role("button", name="Publicar os selecionados").click()
-    assert (
-        "Estes" not in validador.content() and "Este relato ficará público" in validador.content()
-    )
+    expect(validador.locator("body")).to_contain_text("Este relato ficará público")
+    assert "Estes" not in validador.content()
     validador.get_by_role("button", name="Confirmar a publicação").click()
-    assert "Relatos publicados: 1." in validador.content()
+    expect(validador.locator("body")).to_contain_text("Relatos publicados: 1.")
     relato = Atualizacao.objects.publicadas().get()
     assert relato.versao == 2
     assert relato.evidencias.get().nome_original == "presenca.pdf"
@@ -187,7 +187,7 @@ def test_paginas_de_senha_sem_violacoes(live_server, page, cenario, sem_violacoe
     page.wait_for_url(f"{url}/portal/")
     page.goto(f"{url}/portal/senha/")
     page.get_by_role("button", name="Alterar senha").click()
-    assert page.locator("#id_old_password_error").is_visible()
+    expect(page.locator("#id_old_password_error")).to_be_visible()
     sem_violacoes(page)
     page.get_by_label("Senha antiga").fill(nova)
     page.locator("#id_new_password1").fill(SENHA + "-nova")
