@@ -28,11 +28,3 @@ def test_plano_atalho_de_teclado_leva_ao_conteudo(live_server, page, plano):
     assert "Ir para o conteúdo" in focado
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#conteudo"
-
-
-def test_plano_cabe_num_celular_de_360px(live_server, page, plano):
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/plano/")
-    # Nothing but the table's own scroll region may be wider than the screen.
-    largura = page.evaluate("document.documentElement.scrollWidth")
-    assert largura <= 360
