@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from parceiros.models import Instituicao
-from plano.models import Acao, Atividade
+from plano.models import Acao, Atividade, Vinculo
 from tests import factories
 from tests.plano.test_busca_e_compartilhar import cartoes, pagina
 
@@ -80,3 +80,24 @@ def test_palavras_com_sinais_ou_digitos_casam_como_no_sqlite(client, plano):
     assert set(cartoes(pagina(client, "busca=fronteiras+1.1"))) <= set(
         cartoes(pagina(client, "busca=fronteiras"))
     )
+
+
+def test_gatilhos_por_comando_cobrem_insercao_e_remocao_em_massa(client, plano):
+    """Activities and links inserted in bulk (one statement each, as an import
+    or a copy of the plan writes them) are found by their words at once, and a
+    link deleted in bulk takes its institution's words away."""
+    factories.ampliar_plano(plano=plano, fator=2)
+    copia = Atividade.objects.get(codigo="5.1.1")
+    assert "5.1.1" in cartoes(pagina(client, "busca=" + copia.texto.split()[0]))
+    instituicao = copia.vinculos.first().instituicao
+    copiadas = set(
+        Atividade.objects.filter(
+            vinculos__instituicao=instituicao, acao__objetivo__numero__gt=4
+        ).values_list("codigo", flat=True)
+    )
+    assert copiadas and copiadas <= set(cartoes(pagina(client, f"busca={instituicao.nome}")))
+    removidos, _ = Vinculo.objects.filter(
+        instituicao=instituicao, atividade__codigo__in=copiadas
+    ).delete()
+    assert removidos == len(copiadas)
+    assert not copiadas & set(cartoes(pagina(client, f"busca={instituicao.nome}")))
