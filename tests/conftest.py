@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, transaction
+from django.test import TransactionTestCase
 from django.test.testcases import QuietWSGIRequestHandler
 
 from parceiros.models import Instituicao
@@ -102,16 +103,25 @@ def seed_text() -> str:
 
 class Retrato:
     """The tables as django_db_setup leaves them (the plan), copied inside the
-    database into tables named _retrato__<table>. A transactional test's
-    serialized rollback puts them back with one INSERT … SELECT per table,
-    where Django's deserialize_db_from_string saves each object (an UPDATE,
-    then an INSERT): the same rows, a tenth of the time (PostgreSQL: from
-    about a second per test)."""
+    database into tables named _retrato__<table>. A transactional test empties
+    the tables when it ends (Django's flush); they are put back right after
+    (repor), with one INSERT … SELECT per table, where Django's serialized
+    rollback (deserialize_db_from_string) would save each object, an UPDATE
+    then an INSERT, at the next transactional test's start: the same rows, a
+    tenth of the time (PostgreSQL: from about a second per test). So every
+    test, of either kind and in any order, starts from the plan: the workers
+    of pytest-xdist take tests from each other's queues, and a worker may run
+    ordinary tests after transactional ones.
+
+    Kept by alias, never on the connection object: while Playwright's sync API
+    runs its event loop, asgiref gives Django's `connections` another storage,
+    so a browser test may see a new connection object for the same database."""
 
     PREFIXO = "_retrato__"
 
-    def __init__(self, conexao):
-        self.conexao = conexao
+    def __init__(self, alias):
+        self.alias = alias
+        conexao = connections[alias]
         nome = conexao.ops.quote_name
         self.tabelas = []
         with conexao.cursor() as cursor:
@@ -125,16 +135,30 @@ class Retrato:
                 if cursor.fetchone()[0]:
                     self.tabelas.append((nome(tabela), copia))
 
-    def restaurar(self, _conteudo=None) -> None:
-        """In place of creation.deserialize_db_from_string. Its saves update
-        rows already there (the first transactional test finds the plan in
-        place): these tables are emptied first. The foreign keys are
-        deferred to the commit, so the order of the tables is free."""
-        with transaction.atomic(using=self.conexao.alias), self.conexao.cursor() as cursor:
+    def repor(self) -> None:
+        """The copied rows back, after the flush. Deleted first, in case the
+        flush kept some. The foreign keys are deferred to the commit, so the
+        order of the tables is free."""
+        conexao = connections[self.alias]
+        with transaction.atomic(using=self.alias), conexao.cursor() as cursor:
             for tabela, _ in self.tabelas:
                 cursor.execute(f"DELETE FROM {tabela}")  # noqa: S608 - names from the models
             for tabela, copia in self.tabelas:
                 cursor.execute(f"INSERT INTO {tabela} SELECT * FROM {copia}")  # noqa: S608
+
+
+RETRATOS: dict[str, Retrato] = {}
+
+
+def _repor_depois_do_flush(fixture_teardown):
+    """TransactionTestCase._fixture_teardown (the flush), then Retrato.repor."""
+
+    def teardown(caso):
+        fixture_teardown(caso)
+        for alias in caso._databases_names(include_mirrors=False):
+            RETRATOS[alias].repor()
+
+    return teardown
 
 
 def _apagar_em_vez_de_truncar(sql_flush):
@@ -144,13 +168,12 @@ def _apagar_em_vez_de_truncar(sql_flush):
     milliseconds. The foreign keys are deferred to the flush's commit, so the
     order is free. A flush that resets sequences or cascades is Django's."""
 
-    def sql(style, tables, *, reset_sequences=False, allow_cascade=False):
+    def sql(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or allow_cascade:
             return sql_flush(
-                style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+                ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        nome = sql_flush.__self__.quote_name
-        return [f"DELETE FROM {nome(tabela)};" for tabela in tables]  # noqa: S608 - the models' tables
+        return [f"DELETE FROM {ops.quote_name(tabela)};" for tabela in tables]  # noqa: S608 - the models' tables
 
     return sql
 
@@ -160,22 +183,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The real plan is loaded once per test database (per xdist worker), as
     carregar_plano does; every test runs in a transaction on top of it.
     Transactional tests (live server, browser) empty the tables when they end:
-    they get a serialized rollback of this state (see
-    pytest_collection_modifyitems), so the plan is back for the next one,
-    restored from a copy of the tables (Retrato), emptied by DELETE on
-    PostgreSQL (_apagar_em_vez_de_truncar)."""
-    with django_db_blocker.unblock():
+    the plan is put back after each of them (Retrato). Patched on the classes,
+    so that any connection object of the database has them: the flush
+    deletes instead of truncating on PostgreSQL (_apagar_em_vez_de_truncar);
+    the serialized rollback, which pytest_collection_modifyitems asks for so
+    that the flush skips post_migrate, has nothing left to do at the start."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
         carregar_plano()
         for alias in connections:
-            conexao = connections[alias]
-            retrato = Retrato(conexao)
-            conexao._test_serialized_contents = retrato
-            conexao.creation.deserialize_db_from_string = retrato.restaurar
-            if conexao.vendor == "postgresql":
-                conexao.ops.sql_flush = _apagar_em_vez_de_truncar(conexao.ops.sql_flush)
+            RETRATOS[alias] = Retrato(alias)
+            ops = type(connections[alias].ops)
+            if connections[alias].vendor == "postgresql":
+                mp.setattr(ops, "sql_flush", _apagar_em_vez_de_truncar(ops.sql_flush))
+        mp.setattr(BaseDatabaseWrapper, "_test_serialized_contents", "", raising=False)
+        mp.setattr(BaseDatabaseCreation, "deserialize_db_from_string", lambda self, dados: None)
+        mp.setattr(
+            TransactionTestCase,
+            "_fixture_teardown",
+            _repor_depois_do_flush(TransactionTestCase._fixture_teardown),
+        )
+        yield
 
 
 def pytest_collection_modifyitems(items):
+    transacionais = set()
     for item in items:
         marca = item.get_closest_marker("django_db")
         transacional = "live_server" in getattr(item, "fixturenames", ()) or (
@@ -183,21 +217,22 @@ def pytest_collection_modifyitems(items):
             and (marca.kwargs.get("transaction") or (marca.args and marca.args[0]))
         )
         if transacional:
+            transacionais.add(item)
             kwargs = {**(marca.kwargs if marca else {}), "transaction": True}
             kwargs["serialized_rollback"] = True
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    # Transactional tests last, as pytest-django orders them (the order a
+    # single worker runs them in). Within each group, the long tests first: a
+    # worker that ends up running one of them last leaves the other core idle
+    # for as long (the sweep and the permission matrix, last in alphabetical
+    # order, kept one worker busy alone for over a minute). The sort is stable.
+    items.sort(key=lambda i: (i in transacionais, i.get_closest_marker("demorado") is None))
 
 
 @pytest.fixture
 def plano(db) -> Plano:
-    """The real I PAECM, as carregar_plano loads it (once per session). Should
-    a transactional test's flush have emptied the tables without the
-    serialized rollback putting them back, it is loaded again (idempotent)."""
-    plano = Plano.objects.filter(slug="i-paecm").first()
-    if plano is None:
-        carregar_plano()
-        plano = Plano.objects.get(slug="i-paecm")
-    return plano
+    """The real I PAECM, as carregar_plano loads it (once per session)."""
+    return Plano.objects.get(slug="i-paecm")
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ def validar(paginas: dict[str, str], pasta: Path) -> list[dict]:
     return json.loads(saida.stderr or '{"messages": []}')["messages"]
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db
 def test_paginas_publicas_sao_html_valido(client, plano, tmp_path):
     from monitoramento.demo import carregar_demo

@@ -26,17 +26,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def cenario(plano, pf, parceiro_pf, validador):
-    from django.contrib.auth.models import Permission
-
-    # After the flushes of earlier transactional tests, the groups' permissions
-    # (made by a data migration) are not reliably restored: give the validator
-    # the validator's permissions directly.
-    validador.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="monitoramento",
-            codename__in=["validar_atualizacao", "view_atualizacao", "view_evidencia"],
-        )
-    )
     factories.criar_ciclo(plano=plano, codigo="2026.1", aberto=True)
     factories.vincular(atividade=Atividade.objects.get(codigo="2.1.1"), instituicao=pf)
 

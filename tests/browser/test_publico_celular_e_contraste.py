@@ -46,6 +46,7 @@ def test_nenhuma_pagina_publica_rola_para_o_lado_num_celular_de_360px(live_serve
     assert menu_fora == {}
 
 
+@pytest.mark.demorado
 @pytest.mark.parametrize(
     ("largura", "cores_forcadas"), [(360, False), (1366, False), (1366, True), (360, True)]
 )

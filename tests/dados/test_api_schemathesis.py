@@ -14,6 +14,7 @@ ATAQUE = '<a href="javascript:alert(1)">x</a>'
 ST = Path(sys.executable).with_name("st")
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_nao_encontra_falhas_na_api(live_server, historico, tmp_path):
     Atualizacao.objects.update(realizado=ATAQUE)

@@ -321,6 +321,7 @@ def test_endereco_antigo_da_instituicao_com_sigla_redireciona(client, historico)
     assert client.get("/parceiros/nada/").status_code == 404
 
 
+@pytest.mark.demorado
 @pytest.mark.parametrize("fator", [1, 10])
 def test_descoberta_e_pacote_custam_consultas_fixas(client, historico, fator):
     from django.db import connection

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import datetime
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -176,6 +177,7 @@ def test_resumo_impresso_pelo_libreoffice_em_no_maximo_duas_paginas(historico, t
     assert 1 <= paginas <= 2, paginas
 
 
+@pytest.mark.demorado
 def test_relatorio_custa_as_mesmas_consultas_com_100_vezes_os_dados(plano, pf):
     ciclos = [factories.criar_ciclo(plano=plano, codigo=c) for c in ("2025.1", "2025.2")]
 

@@ -255,6 +255,7 @@ def consultas(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.demorado
 def test_serie_e_ciclo_custam_o_mesmo_com_100_vezes_os_dados(client, plano, pf):
     todos = [
         factories.criar_ciclo(plano=plano, codigo=f"{2024 + n // 2}.{n % 2 + 1}")

@@ -99,6 +99,7 @@ def _banco_novo(tmp_path) -> str:
     return f"postgres://{c['USER']}@{c['HOST'] or '127.0.0.1'}:{c['PORT'] or 5432}/{nome}"
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db(transaction=True)
 def test_copia_restaurada_num_banco_novo_e_identica(settings, tmp_path):
     """The drill as an operator runs it: the demo plus uploaded files, backed up

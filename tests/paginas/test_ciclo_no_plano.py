@@ -362,6 +362,7 @@ CONSULTAS = {
 INSTITUCIONAIS = {"/metodologia/": 1, "/sobre/": 4, "/acessibilidade/": 0, "/privacidade/": 0}
 
 
+@pytest.mark.demorado
 @pytest.mark.parametrize("fator", [1, 100])
 def test_consultas_com_e_sem_ciclo_sao_fixas_e_iguais_em_1x_e_100x(client, plano, fator):
     carregar_demo()

@@ -24,7 +24,9 @@ from django_otp.oath import totp
 from monitoramento.demo import CHAVES_TOTP_DEMO
 from parceiros.auth import FALHAS_PERMITIDAS
 
-pytestmark = pytest.mark.postgres
+# demorado: the module's tests share two gunicorn servers (a module fixture),
+# so they move to the front of the run together.
+pytestmark = [pytest.mark.postgres, pytest.mark.demorado]
 
 BASE = Path(settings.BASE_DIR)
 SENHA = "paecm-demo-2026"

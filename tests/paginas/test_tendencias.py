@@ -283,6 +283,7 @@ def consultas_a_frio(client, url: str) -> tuple[int, float]:
     return len(ctx.captured_queries), duracao
 
 
+@pytest.mark.demorado
 @pytest.mark.parametrize("fator", [1, 100])
 def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
     client, plano, fator, capsys

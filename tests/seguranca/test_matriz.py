@@ -56,6 +56,7 @@ def test_cada_entrada_da_matriz_e_uma_rota_que_existe():
     )
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db
 @pytest.mark.parametrize("parte", range(PARTES))
 def test_matriz_de_permissoes(parte, plano, pf, dpu, parceiro_pf, parceiro_dpu, equipe, validador):

@@ -59,6 +59,7 @@ def com_valor_no_caminho(rota, objetos, valor: str) -> str | None:
 PARTES = 4
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db
 @pytest.mark.parametrize("parte", range(PARTES))
 def test_nenhum_valor_hostil_da_erro_de_servidor(
@@ -109,6 +110,7 @@ PUBLICAS = [
 ]  # fmt: skip
 
 
+@pytest.mark.demorado
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", PUBLICAS)
 def test_cada_parametro_sozinho_nas_paginas_publicas(url, plano, pf):
