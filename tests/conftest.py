@@ -137,10 +137,15 @@ class Retrato:
 
     def repor(self) -> None:
         """The copied rows back, after the flush. Deleted first, in case the
-        flush kept some. The foreign keys are deferred to the commit, so the
-        order of the tables is free."""
+        flush kept some. On PostgreSQL without the triggers, as pg_restore
+        --disable-triggers does: the search's would compute an activity's
+        vector before its objective's row is back (the copy holds the
+        vectors), and without the foreign keys' checks the order of the
+        tables is free (SQLite defers them to the commit)."""
         conexao = connections[self.alias]
         with transaction.atomic(using=self.alias), conexao.cursor() as cursor:
+            if conexao.vendor == "postgresql":
+                cursor.execute("SET LOCAL session_replication_role = replica")
             for tabela, _ in self.tabelas:
                 cursor.execute(f"DELETE FROM {tabela}")  # noqa: S608 - names from the models
             for tabela, copia in self.tabelas:

@@ -101,3 +101,14 @@ def test_gatilhos_por_comando_cobrem_insercao_e_remocao_em_massa(client, plano):
     ).delete()
     assert removidos == len(copiadas)
     assert not copiadas & set(cartoes(pagina(client, f"busca={instituicao.nome}")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plano_reposto_depois_de_um_teste_transacional_mantem_a_busca(client):
+    """The suite's own snapshot (tests/conftest.py, Retrato): after a
+    transactional test the plan is copied back with its search vectors, so a
+    search in the next test finds what the plan says."""
+    from tests.conftest import RETRATOS
+
+    RETRATOS[connection.alias].repor()
+    assert set(cartoes(pagina(client, "busca=fronteira"))) >= _com_texto("fronteira")
