@@ -138,7 +138,7 @@ class Retrato:
     def repor(self) -> None:
         """The copied rows back, after the flush. Deleted first, in case the
         flush kept some. On PostgreSQL without the triggers, as pg_restore
-        --disable-triggers does: the search's would compute an activity's
+        --disable-triggers does: the search triggers would compute an activity's
         vector before its objective's row is back (the copy holds the
         vectors), and without the foreign keys' checks the order of the
         tables is free (SQLite defers them to the commit)."""
