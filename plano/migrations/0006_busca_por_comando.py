@@ -5,12 +5,11 @@ With row triggers, a bulk insert of activities and then of their links
 computed each activity's vector once for itself and once again for every
 link, each an UPDATE of the row: the 7,425 activities and 2,376 links that
 tests.factories.ampliar_plano adds at 100 times took 3.2 s of the database's
-time, 1.0 s with these. A statement trigger
-sees the rows it touched in a transition table and updates each activity
-once. Updates keep their row triggers (0005): PostgreSQL allows no
-transition table on a trigger with a column list, and updates come one by
-one from the admin. The SQL is written out here, so that this migration never
-changes."""
+time, 1.0 s with these. A statement trigger sees the rows it touched in a
+transition table and updates each activity once. Updates keep their row
+triggers (0005): PostgreSQL allows no transition table on a trigger with a
+column list, and updates come one by one from the admin. The SQL is written
+out here, so that this migration never changes."""
 
 from django.db import migrations
 
