@@ -45,6 +45,17 @@ def plano_com_versao() -> Plano:
     return plano
 
 
+def versao_da_historia(plano: Plano) -> str:
+    """The latest change of each model in COM_HISTORICO, from
+    plano_com_versao's annotations: every public change but a publication
+    (copying a report's situation onto its activity leaves no history:
+    monitoramento.services). What a closed cycle's point depends on, with the
+    reports published for it."""
+    return "|".join(
+        str(getattr(plano, f"_ultima_{modelo._meta.model_name}")) for modelo in COM_HISTORICO
+    )
+
+
 def inicio_do_dia() -> datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 

@@ -28,7 +28,12 @@ class ConflitoDeEdicao(Exception):
 @transaction.atomic
 def atualizar_situacao_da_atividade(*, atividade: Atividade) -> Atividade:
     """Copy the latest published report's situação and % onto the activity
-    (latest cycle first, then latest validation); "sem informação" if none."""
+    (latest cycle first, then latest validation); "sem informação" if none.
+
+    Saved without a history record: the copy is derived from the reports,
+    which are its history (append-only), and the activity's history then
+    holds only CGETP's edits of the plan, the version that closed cycles'
+    cached trend points are kept under (paginas.views)."""
     ultima = (
         Atualizacao.objects.publicadas().filter(atividade=atividade).em_ordem_de_publicacao().last()
     )
@@ -40,7 +45,9 @@ def atualizar_situacao_da_atividade(*, atividade: Atividade) -> Atividade:
         atividade.situacao = ultima.situacao
         atividade.percentual = ultima.percentual
         atividade.atualizado_em = ultima.validado_em
-    atividade.save(update_fields=["situacao", "percentual", "atualizado_em"])
+    atividade.save_without_historical_record(
+        update_fields=["situacao", "percentual", "atualizado_em"]
+    )
     return atividade
 
 

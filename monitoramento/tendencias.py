@@ -7,12 +7,12 @@ The methodology page states the rule, from DEFINICOES_DA_TENDENCIA below.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from plano.models import Atividade, Objetivo, Plano
 
-from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, serie_do_plano
+from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, data_de_avaliacao, serie_do_plano
 from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo
 from .models import Ciclo
 
@@ -94,3 +94,40 @@ def tendencias_do_plano(
             )
         )
     return pontos
+
+
+def encerrados(ciclos: list[Ciclo], hoje: date) -> list[Ciclo]:
+    """The leading cycles, in the order of their periods, whose point is
+    final: closed for reports and evaluated at the end of their period
+    (data_de_avaliacao). Such a point no longer depends on the date, and
+    changes only with an edit of the plan's history or a correction (a report
+    published for that cycle or an earlier one, after its close)."""
+    fechados = []
+    for ciclo in sorted(ciclos, key=lambda c: c.inicio):
+        if data_de_avaliacao(ciclo, hoje) != ciclo.fim:
+            break
+        fechados.append(ciclo)
+    return fechados
+
+
+def sem_situacoes(ponto: PontoDaTendencia) -> PontoDaTendencia:
+    """The point without each activity's situation (what a chart and the
+    painel's numbers need, a few objects instead of one per activity)."""
+    return replace(ponto, visao=replace(ponto.visao, situacoes={}))
+
+
+def ponto_atual(
+    ciclo: Ciclo, hoje: date, geral: Grupo, objetivos: list[ResumoDoObjetivo], cobertura
+) -> PontoDaTendencia:
+    """The point of the latest opened cycle while it is still evaluated today:
+    the plan's current numbers (monitoramento.indicadores), which are by
+    construction its latest published reports (none is ever published for a
+    cycle not yet opened), today's deadlines and links. The painel takes it
+    from there instead of reading every report again."""
+    return PontoDaTendencia(
+        ciclo=ciclo,
+        visao=PlanoNoCiclo(ciclo=ciclo, data=hoje),
+        geral=geral,
+        objetivos=objetivos,
+        cobertura=cobertura,
+    )

@@ -1,6 +1,7 @@
 """The painel and the institutional pages (sobre, metodologia, acessibilidade,
 privacidade)."""
 
+import hashlib
 import json
 import re
 from datetime import timedelta
@@ -14,11 +15,17 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dados.versao import plano_com_versao
+from dados.versao import plano_com_versao, versao_da_historia
 from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
-from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
+from monitoramento.tendencias import (
+    DEFINICOES_DA_TENDENCIA,
+    encerrados,
+    ponto_atual,
+    sem_situacoes,
+    tendencias_do_plano,
+)
 from plano import indicadores
 from plano.historico import alteracoes_de_texto, prazos_alterados
 from plano.indicadores import Item, Situacao
@@ -41,16 +48,19 @@ def painel(request):
     # Queries: 1. the plan with its data version (dados.versao). The painel's
     # numbers depend only on the public data, on the date and on ?ciclo=, so
     # their HTML is kept in the "paginas" cache under all three; on a miss,
-    # 2. the cycles opened so far (the selector; the first is the current one);
-    # 3-11. the plan at the close of each of them, the trend charts
-    # (monitoramento.tendencias: objectives, activities, reports up to the
-    # latest cycle, deadlines' history, links' history (three), the cycles'
-    # published reports, institutions), which with ?ciclo= are also the
-    # numbers shown; without it, for the current state: 12. activities
-    # grouped by objective, situação, %, weight and deadline, 13-14. the
-    # current cycle's coverage, overall and per institution; then the latest
-    # published reports (of the cycle), and how many deadlines changed (the
-    # activities' history): 16 queries, 13 with ?ciclo=.
+    # 2. the cycles opened so far (the selector; the first is the current
+    # one); 3. activities grouped by objective, situação, %, weight and
+    # deadline (the current numbers); 4-5. the current cycle's coverage,
+    # overall and per institution; 6. when a cycle is closed, the latest
+    # report published for one (_historia: the closed cycles' trend points
+    # and how many deadlines changed are kept under it and the history's
+    # version; when they are not, 7-16. the plan at the close of each closed
+    # cycle (monitoramento.tendencias: objectives, activities, reports,
+    # deadlines' history, links' history (three), the cycles' published
+    # reports, institutions) and the deadlines changed (the activities'
+    # history)); then the latest published reports: 7 queries, 17 when the
+    # history is not kept. A cycle still open besides the current one (rare:
+    # the previous one, while late reports are accepted) is computed apart.
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
@@ -65,31 +75,63 @@ def painel(request):
     return render(request, "painel.html", {"plano": plano, "conteudo": conteudo})
 
 
+def _historia(plano, ciclos, hoje) -> tuple[list, int]:
+    """The trend points of the closed cycles (monitoramento.tendencias.encerrados)
+    and how many deadlines changed: they move only with an edit of the plan's
+    history (dados.versao.versao_da_historia) or a report published for one
+    of those cycles (a correction), so they are kept in the "paginas" cache
+    under both, and a publication in the open cycle renders the painel
+    without reading every report again."""
+    fechados = encerrados(ciclos, hoje)
+    correcao = "-"
+    if fechados:
+        ultima = (
+            Atualizacao.objects.publicadas()
+            .filter(ciclo__in=fechados)
+            .order_by("-validado_em")
+            .values_list("validado_em", flat=True)
+            .first()
+        )
+        correcao = ultima.isoformat() if ultima else "-"
+    versao = f"{versao_da_historia(plano)}:{correcao}:" + ",".join(str(c.pk) for c in fechados)
+    chave = f"historia:{plano.pk}:" + hashlib.sha256(versao.encode()).hexdigest()[:32]
+    guardada = caches["paginas"].get(chave)
+    if guardada is None:
+        pontos = [sem_situacoes(p) for p in tendencias_do_plano(plano, fechados, hoje)]
+        guardada = (pontos, prazos_alterados(plano))
+        caches["paginas"].set(chave, guardada, PAINEL_EM_CACHE_SEGUNDOS)
+    return guardada
+
+
 def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
     ciclos = ciclos_para_escolha(plano, hoje)
-    tendencias = tendencias_do_plano(plano, ciclos, hoje)
+    ciclo = ciclos[0] if ciclos else None
+    geral, objetivos = resumo_do_plano(plano, hoje)
+    cobertura = cobertura_do_ciclo(ciclo) if ciclo else None
+    tendencias, alterados = _historia(plano, ciclos, hoje)
+    abertos = [c for c in reversed(ciclos) if c not in {p.ciclo for p in tendencias}]
+    if abertos == [ciclo]:
+        tendencias = [*tendencias, ponto_atual(ciclo, hoje, geral, objetivos, cobertura)]
+    elif abertos:
+        tendencias = [*tendencias, *tendencias_do_plano(plano, abertos, hoje)]
     visao = None
+    ultimos = Atualizacao.objects.recentes_do_plano(plano)
+    data = hoje
     if codigo:
         ponto = next((p for p in tendencias if p.ciclo.codigo == codigo), None)
         if ponto is None:
             raise Http404("Ciclo não encontrado.")
         ciclo, visao = ponto.ciclo, ponto.visao
         geral, objetivos, cobertura = ponto.geral, ponto.objetivos, ponto.cobertura
-        ultimos = Atualizacao.objects.recentes_do_plano(plano).filter(ciclo=ciclo)
+        ultimos = ultimos.filter(ciclo=ciclo)
         data = visao.data
-    else:
-        ciclo = ciclos[0] if ciclos else None
-        geral, objetivos = resumo_do_plano(plano, hoje)
-        cobertura = cobertura_do_ciclo(ciclo) if ciclo else None
-        ultimos = Atualizacao.objects.recentes_do_plano(plano)
-        data = hoje
     ultimos = list(ultimos[:ULTIMOS_RELATOS])
     return {
         "plano": plano,
         "geral": geral,
         "objetivos": objetivos,
         "sem_relato": geral.por_situacao[Situacao.SEM_INFORMACAO],
-        "prazos_alterados": prazos_alterados(plano),
+        "prazos_alterados": alterados,
         "tempo_decorrido": indicadores.tempo_decorrido(plano.inicio, plano.fim, data),
         "ciclo": ciclo,
         "ciclos": ciclos,

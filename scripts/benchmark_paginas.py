@@ -7,13 +7,16 @@ when DATABASE_URL is set), never touching the configured one. It loads the
 real plan and the demo and times GET / through Django's test client
 (middleware, view, queries, template); then grows the plan to 100 times its
 size (7,500 activities, 75,000 published reports, situations and percentages
-spread out) and times it again. Prints the median and the 90th percentile.
-Two numbers at each size: "em cache", the steady state every visitor gets
-while the data stays the same (the painel's numbers kept rendered under the
-data version, paginas.views.painel), which the goals apply to, and "sem cache",
-the first request after a change, which queries and renders them anew.
-Goals: cached, under 25 ms on the real plan and under 50 ms at 100 times;
-anew, the cold budget of every public page (10 ms, 50 ms at 100 times).
+spread out) and times it again. Prints the median and the 90th percentile of
+three states: "em cache", the steady state every visitor gets while the data
+stays the same (the painel's numbers kept rendered under the data version,
+paginas.views.painel), goal under 25 ms on the real plan and 50 ms at 100
+times; "após publicação", the first request after CGETP publishes a report
+for the open cycle (the most frequent change: the current numbers are
+rendered anew, the closed cycles' trend points are still kept), and "sem
+cache", every cache emptied (after a restart, or an edit of the plan's
+history). Both are held to the cold budget of every public page (10 ms,
+50 ms at 100 times).
 Then every other public page (PAGINAS), cold (rendered anew) and warm (a hit of
 paecm.cache_publico through the WSGI application), against the cold budgets.
 """
@@ -124,23 +127,60 @@ def medir_paginas(cliente: Client, repeticoes: int, fator: int) -> int:
     return falhou
 
 
-def medir(cliente: Client, repeticoes: int, *, sem_cache: bool) -> tuple[float, float]:
-    """Median and 90th percentile of GET URL, in milliseconds, after warming up.
-    With sem_cache, the painel's cached numbers are dropped before each request,
-    so every one queries and renders them anew (what the first visitor after a
-    change of the data waits)."""
+def medir(cliente: Client, repeticoes: int, estado: str, publicar) -> tuple[float, float]:
+    """Median and 90th percentile of GET URL, in milliseconds, after warming
+    up, in one of ESTADOS: with "após publicação", a report is published
+    (untimed) before each request; with "sem cache", the "paginas" cache is
+    emptied."""
     from django.core.cache import caches
 
     for _ in range(3):
         assert cliente.get(URL).status_code == 200
     tempos = []
     for _ in range(repeticoes):
-        if sem_cache:
+        if estado == "após publicação":
+            publicar()
+        elif estado == "sem cache":
             caches["paginas"].clear()
         inicio = time.perf_counter()
         cliente.get(URL)
         tempos.append((time.perf_counter() - inicio) * 1000)
     return statistics.median(tempos), statistics.quantiles(tempos, n=10)[-1]
+
+
+ESTADOS = ("em cache", "após publicação", "sem cache")
+
+
+def publicacoes(plano, quantas: int, sigla: str):
+    """A function that publishes, at each call, one more of `quantas` reports
+    sent for the open cycle (prepared now, each on its own activity), as a
+    validator does through the queue."""
+    from django.contrib.auth.models import Group
+
+    from monitoramento.ciclos import ciclos_para_escolha
+    from monitoramento.models import Atualizacao
+    from monitoramento.services import publicar_relato
+    from plano.models import Atividade
+    from tests import factories
+
+    aberto = ciclos_para_escolha(plano)[0]
+    instituicao = factories.criar_instituicao(sigla=sigla)
+    autor = factories.criar_usuario(instituicao=instituicao)
+    validador = factories.criar_usuario(is_staff=True)
+    validador.groups.add(*Group.objects.filter(name="Validadores"))
+    relatos = iter(
+        [
+            factories.criar_atualizacao(
+                atividade=atividade,
+                instituicao=instituicao,
+                ciclo=aberto,
+                autor=autor,
+                estado=Atualizacao.Estado.ENVIADA,
+            )
+            for atividade in Atividade.objects.do_plano(plano)[:quantas]
+        ]
+    )
+    return lambda: publicar_relato(atualizacao=next(relatos), validador=validador)
 
 
 def espalhar_situacoes(plano) -> None:
@@ -180,6 +220,7 @@ def main() -> int:
     try:
         with override_settings(
             DEBUG=False,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             STORAGES={
                 "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -206,20 +247,23 @@ def main() -> int:
                 caches["paginas"].clear()
                 total = Atividade.objects.filter(acao__objetivo__plano=plano).count()
                 assert f"Como estão as {total} atividades" in cliente.get(URL).content.decode()
-                meta = METAS_MS[fator]
-                for sem_cache in (False, True):
-                    mediana, p90 = medir(cliente, args.repeticoes, sem_cache=sem_cache)
+                publicar = publicacoes(plano, args.repeticoes + 3, f"Bench{fator}")
+                for estado in ESTADOS:
+                    mediana, p90 = medir(cliente, args.repeticoes, estado, publicar)
                     # Cached: the steady-state goal; anew: the cold budget
                     # of every public page (meta_fria).
-                    limite = meta_fria(URL, fator) if sem_cache else meta
-                    ok = mediana <= limite if sem_cache else mediana < limite
+                    if estado == "em cache":
+                        limite, ok = METAS_MS[fator], mediana < METAS_MS[fator]
+                    else:
+                        limite = meta_fria(URL, fator)
+                        ok = mediana <= limite
                     resultado |= not ok
                     situacao = (
-                        f"meta {'<=' if sem_cache else '<'} {limite} ms: "
+                        f"meta {'<' if estado == 'em cache' else '<='} {limite} ms: "
                         f"{'ok' if ok else 'NÃO ATINGIDA'}"
                     )
                     print(
-                        f"painel {fator:>3}x {'sem cache' if sem_cache else 'em cache '}: "
+                        f"painel {fator:>3}x {estado:<15}: "
                         f"mediana {mediana:6.1f} ms, p90 {p90:6.1f} ms ({situacao})"
                     )
                 resultado |= medir_paginas(cliente, args.repeticoes_paginas, fator)

@@ -4,6 +4,7 @@ every cycle, each plotted number in a table, at a fixed number of queries."""
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
@@ -15,6 +16,7 @@ from django.utils.html import escape
 from monitoramento.ciclos import ciclos_para_escolha, cobertura_nos_ciclos, resumo_no_ciclo
 from monitoramento.demo import carregar_demo
 from monitoramento.models import Atualizacao, Ciclo
+from monitoramento.services import publicar_relato
 from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
 from paginas.graficos import (
     ALTURA_DO_ROTULO,
@@ -23,6 +25,7 @@ from paginas.graficos import (
     Serie,
     grafico_de_linhas,
 )
+from plano.historico import prazos_alterados
 from plano.indicadores import Situacao
 from plano.models import Atividade, Objetivo
 from tests import factories
@@ -142,6 +145,83 @@ def test_correcao_e_relato_do_ciclo_aberto_movem_os_pontos_certos(client, demo, 
     assert pct(geral.execucao) in bloco(
         client.get(f"/?ciclo={primeiro.codigo}").content.decode(), "execucao-geral"
     )
+
+
+def execucao_nos_ciclos(client) -> list[str]:
+    """The painel's "Execução do plano" row of the trend table, per cycle."""
+    return tabela(client.get("/").content.decode(), "tabela-execucao-por-ciclo")[1][
+        "Execução do plano"
+    ]
+
+
+# The closed cycles' points are kept between renders (paginas.views._historia):
+# each test below renders the painel, changes one thing the key covers, and
+# fails if the painel still shows the kept points.
+
+
+def test_pontos_guardados_mudam_com_uma_correcao_e_nao_com_o_ciclo_aberto(
+    client, demo, pf, validador
+):
+    ciclos = ciclos_para_escolha(demo)
+    aberto, primeiro = ciclos[0], ciclos[-1]
+    antes = execucao_nos_ciclos(client)
+    publicar_no_ciclo_aberto(demo, validador)
+    depois = execucao_nos_ciclos(client)
+    assert depois[:-1] == antes[:-1] and depois[-1] != antes[-1]
+    assert depois[-1] == pct(tendencias_do_plano(demo, [aberto])[0].geral.execucao)
+    # A correction of the earliest cycle, published today, after its close.
+    factories.criar_atualizacao(
+        atividade=Atividade.objects.get(codigo="4.1.2"),
+        instituicao=pf,
+        ciclo=primeiro,
+        autor=factories.criar_usuario(instituicao=pf),
+        situacao=Situacao.CONCLUIDA,
+        percentual=100,
+        estado=Atualizacao.Estado.PUBLICADA,
+    )
+    corrigido = execucao_nos_ciclos(client)
+    assert corrigido[0] == pct(resumo_no_ciclo(demo, primeiro)[0].execucao) != depois[0]
+
+
+def prazos_alterados_no_painel(html: str) -> int:
+    texto = html[html.index('id="prazos-alterados"') :].split("</p>")[0]
+    if "Nenhum prazo" in texto:
+        return 0
+    return int(re.search(r"(\d+) atividades? t", texto).group(1))
+
+
+def test_pontos_guardados_mudam_com_uma_edicao_do_plano(client, demo, pf):
+    html = client.get("/").content.decode()
+    assert "PF" in tabela(html, "tabela-cobertura-por-ciclo")[1]
+    alterados = prazos_alterados_no_painel(html)
+    pf.sigla = "PFed"
+    pf.save()
+    atividade = next(
+        a
+        for a in Atividade.objects.filter(prazo__isnull=False)
+        if a.history.exclude(prazo=None).values("prazo").distinct().count() == 1
+    )
+    atividade.prazo += timedelta(days=30)
+    atividade.save()
+    html = client.get("/").content.decode()
+    linhas = tabela(html, "tabela-cobertura-por-ciclo")[1]
+    assert "PF" not in linhas and len(linhas["PFed"]) == len(ciclos_para_escolha(demo))
+    assert prazos_alterados_no_painel(html) == alterados + 1 == prazos_alterados(demo)
+
+
+def test_ciclo_que_encerra_a_meia_noite_passa_a_ser_avaliado_no_fim_do_periodo(
+    client, plano, monkeypatch
+):
+    factories.criar_ciclo(plano=plano, codigo="2025.1")
+    aberto = factories.criar_ciclo(plano=plano, codigo="2025.2", aberto=True)
+    hoje = timezone.localdate()
+    cabecalho = lambda: secao(client.get("/").content.decode(), "titulo-execucao-por-ciclo")  # noqa: E731
+    assert f'<time datetime="{hoje:%Y-%m-%d}">' in cabecalho()
+    # Nothing published, nothing edited: only the date tells it closed.
+    monkeypatch.setattr(timezone, "localdate", lambda: aberto.encerramento + timedelta(days=1))
+    html = cabecalho()
+    assert f'<time datetime="{aberto.fim:%Y-%m-%d}">' in html
+    assert f'<time datetime="{hoje:%Y-%m-%d}">' not in html
 
 
 def test_tabelas_listam_cada_ciclo_aberto_e_nenhum_futuro(client, demo):
@@ -273,9 +353,7 @@ def test_metodologia_explica_a_tendencia_a_partir_do_codigo(client, plano):
         assert escape(definicao) in lista
 
 
-def consultas_a_frio(client, url: str) -> tuple[int, float]:
-    client.get(url)
-    caches["paginas"].clear()
+def consultas(client, url: str) -> tuple[int, float]:
     with CaptureQueriesContext(connection) as ctx:
         inicio = time.perf_counter()
         assert client.get(url).status_code == 200
@@ -283,10 +361,18 @@ def consultas_a_frio(client, url: str) -> tuple[int, float]:
     return len(ctx.captured_queries), duracao
 
 
+def publicar_no_ciclo_aberto(plano, validador) -> None:
+    """A report sent for the open cycle, published as CGETP publishes one."""
+    relato = Atualizacao.objects.filter(
+        ciclo=ciclos_para_escolha(plano)[0], estado=Atualizacao.Estado.ENVIADA
+    ).first()
+    publicar_relato(atualizacao=relato, validador=validador)
+
+
 @pytest.mark.demorado
 @pytest.mark.parametrize("fator", [1, 100])
 def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
-    client, plano, fator, capsys
+    client, plano, validador, fator, capsys
 ):
     carregar_demo()
     if fator > 1:
@@ -299,19 +385,29 @@ def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
     codigo = ciclos_para_escolha(plano)[-1].codigo
     medidas = {}
     for url in ("/", f"/?ciclo={codigo}"):
-        medidas[url], duracao = consultas_a_frio(client, url)
-        with capsys.disabled():
-            print(f"\n{fator}x {url}: {medidas[url]} queries, {duracao:.2f} s cold")
-    # version; cycles; the trend (objectives, activities, reports, deadlines'
-    # history, links' history x3, the cycles' published reports,
-    # institutions); current: activities grouped, coverage x2; latest
-    # reports; deadlines changed. With ?ciclo= the trend gives the numbers.
-    assert medidas == {"/": 16, f"/?ciclo={codigo}": 13}
-    # The charts are part of the cached fragment: a warm request is the data
-    # version's one query, charts included.
-    for url in ("/", f"/?ciclo={codigo}"):
+        # Nothing kept: version; cycles; current numbers (activities grouped,
+        # coverage x2); the latest correction of a closed cycle; the closed
+        # cycles' trend (objectives, activities, reports, deadlines' history,
+        # links' history x3, the cycles' published reports, institutions);
+        # deadlines changed; latest reports.
         client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            html = client.get(url).content.decode()
-        assert len(ctx.captured_queries) == 1
-        assert 'id="grafico-execucao"' in html and 'id="grafico-cobertura"' in html
+        caches["paginas"].clear()
+        medidas[url, "nada guardado"], duracao = consultas(client, url)
+        # After a publication in the open cycle, the closed cycles' points are
+        # still good: the current numbers and the latest reports only.
+        publicar_no_ciclo_aberto(plano, validador)
+        medidas[url, "depois de uma publicação"], depois = consultas(client, url)
+        # Warm: the data version's one query, charts included.
+        medidas[url, "em cache"], _ = consultas(client, url)
+        with capsys.disabled():
+            print(f"\n{fator}x {url}: {duracao:.2f} s cold, {depois:.2f} s after a publication")
+    assert medidas == {
+        ("/", "nada guardado"): 17,
+        ("/", "depois de uma publicação"): 7,
+        ("/", "em cache"): 1,
+        (f"/?ciclo={codigo}", "nada guardado"): 17,
+        (f"/?ciclo={codigo}", "depois de uma publicação"): 7,
+        (f"/?ciclo={codigo}", "em cache"): 1,
+    }
+    html = client.get("/").content.decode()
+    assert 'id="grafico-execucao"' in html and 'id="grafico-cobertura"' in html
