@@ -1,5 +1,5 @@
-"""Line charts of percentages per cycle, drawn in SVG by the templates
-(paginas/_grafico_linhas.html) from the geometry computed here.
+"""Line charts of percentages per cycle, drawn in SVG (paginas.tendencias)
+from the geometry computed here.
 
 One function for every such chart: a box 0-100 % high, the cycles spaced
 evenly along it, one line per series. A series is told apart by its dash

@@ -2,7 +2,11 @@
 cycle (the plan and each objective) and reporting coverage per cycle (overall
 and each institution), each with the table of every number it plots."""
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from monitoramento.tendencias import PontoDaTendencia
+from plano.templatetags.numeros import percentual
 
 from .graficos import MAXIMO_DE_SERIES, Serie, grafico_de_linhas, mais_relevantes
 
@@ -130,4 +134,126 @@ def cobertura_por_ciclo(pontos: list[PontoDaTendencia], destaque: str = "") -> d
         "e, entre parênteses, os relatos validados e os esperados (—: nada esperado da "
         "instituição no ciclo)",
         primeira="Cobertura",
+    )
+
+
+def _celula(c: dict) -> str:
+    if not c["presente"]:
+        return '<td class="numero">—</td>'
+    contagem = c.get("contagem")
+    texto = percentual(c["valor"])
+    if contagem:
+        texto += f' <span class="contagem">({contagem.validadas} de {contagem.esperadas})</span>'
+    return f'<td class="numero">{texto}</td>'
+
+
+def _linha(linha: dict) -> str:
+    s = linha["serie"]
+    amostra = ""
+    if s:
+        traco = f' stroke-dasharray="{s.traco}"' if s.traco else ""
+        amostra = (
+            f'<svg class="amostra-serie serie-{s.estilo}" viewBox="0 0 30 10" aria-hidden="true">'
+            f'<line class="linha" x1="0" x2="30" y1="5" y2="5"{traco}/>'
+            f'<path class="marca marca-{s.marcador}" d="{s.amostra}"/></svg>'
+        )
+    nome = escape(linha["nome"])
+    if linha.get("url"):
+        nome = f'<a href="{escape(linha["url"])}">{nome}</a>'
+    celulas = "".join(_celula(c) for c in linha["celulas"])
+    return (
+        f'\n      <tr>\n        <th scope="row">{amostra}{nome}</th>\n        {celulas}\n'
+        "      </tr>\n    "
+    )
+
+
+def _serie_no_grafico(s: Serie) -> str:
+    traco = f' stroke-dasharray="{s.traco}"' if s.traco else ""
+    trechos = "".join(f'<polyline class="linha" points="{t}"{traco}/>' for t in s.trechos)
+    marcas = "".join(f'<path class="marca marca-{s.marcador}" d="{p["marca"]}"/>' for p in s.pontos)
+    guia = ""
+    if s.guia:
+        x1, y1, x2, y2 = s.guia
+        guia = f'<line class="guia" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>'
+    return (
+        f'<g class="serie serie-{s.estilo}">\n      {trechos}\n      {marcas}\n      {guia}\n'
+        f'      <text class="rotulo-serie" x="{s.rotulo_x}" y="{s.rotulo_y}">'
+        f"{escape(s.rotulo)}</text>\n    </g>\n    "
+    )
+
+
+def _grafico(f: dict) -> str:
+    """The line chart (paginas.graficos.grafico_de_linhas's geometry) with its
+    accessible name, description and caption; the table after it carries
+    every number."""
+    g, id_ = f["grafico"], f"grafico-{f['id']}"
+    descricao = "".join(
+        escape(s.nome)
+        + ": "
+        + (
+            "; ".join(f"{percentual(p['valor'])} em {escape(p['ciclo'])}" for p in s.pontos)
+            or "não calculável"
+        )
+        + ". "
+        for s in g["series"]
+    )
+    eixos = "".join(
+        f'<line class="eixo{classe}" x1="{g["esquerda"]}" x2="{g["direita"]}" y1="{y}" y2="{y}"/>'
+        f"\n    "
+        for classe, y in (("", g["base"]), (" grade", g["meio"]), (" grade", g["topo"]))
+    )
+    escalas = "".join(
+        f'<text class="escala" x="{g["esquerda"]}" y="{y}" dx="-6" dy="4">{rotulo}%</text>\n    '
+        for y, rotulo in ((g["base"], 0), (g["meio"], g["metade"]), (g["topo"], g["escala"]))
+    )
+    ciclos = ""
+    for c in g["ciclos"]:
+        destaque = " destacado" if c["destaque"] else ""
+        if c["destaque"]:
+            ciclos += (
+                f'<line class="marco-ciclo" x1="{c["x"]}" x2="{c["x"]}" y1="{g["topo"]}" '
+                f'y2="{g["base"]}"/>'
+            )
+        if c["escrito"]:
+            ciclos += (
+                f'<text class="ciclo{destaque}" x="{c["x"]}" y="{g["base"]}" dy="18">'
+                f"{escape(c['codigo'])}</text>"
+            )
+    series = "".join(_serie_no_grafico(s) for s in g["series"])
+    return (
+        f'<figure class="grafico-tendencia" id="{id_}">\n'
+        f'  <svg class="grafico-linhas" viewBox="0 0 {g["largura"]} {g["altura"]}" role="img" '
+        f'aria-labelledby="{id_}-titulo" aria-describedby="{id_}-descricao">\n'
+        f'    <title id="{id_}-titulo">{escape(f["nome"])}</title>\n'
+        f'    <desc id="{id_}-descricao">{descricao}Todos os números estão na tabela a seguir.'
+        f"</desc>\n    {eixos}{escalas}{ciclos}\n    {series}\n  </svg>\n"
+        f"  <figcaption>{escape(f['legenda'])}</figcaption>\n</figure>\n"
+    )
+
+
+def html_da_tendencia(f: dict, pontos: list[PontoDaTendencia]) -> SafeString:
+    """A trend section of the painel (execucao_por_ciclo's or
+    cobertura_por_ciclo's `f`): its heading, the chart, and the table of every
+    number it plots, one row per series. Built in Python, not with templates:
+    at 100 times the plan's size the table has a row per objective and a
+    cell per cycle, and the templates cost more than the painel's queries."""
+    id_ = f["id"]
+    cabecalhos = "".join(
+        f'<th scope="col" class="numero"><a href="/?ciclo={escape(p.ciclo.codigo)}">'
+        f"{escape(p.ciclo.codigo)}</a> "
+        f'<span class="avaliado">avaliado em <time datetime="{p.visao.data:%Y-%m-%d}">'
+        f"{p.visao.data:%d/%m/%Y}</time></span></th>"
+        for p in pontos
+    )
+    linhas = "".join(_linha(linha) for linha in f["linhas"])
+    return mark_safe(  # noqa: S308 - every value written is escaped above
+        f'<section class="secao-painel" aria-labelledby="titulo-{id_}-por-ciclo">\n'
+        f'  <h2 id="titulo-{id_}-por-ciclo">{escape(f["titulo"])}</h2>\n'
+        f"  {_grafico(f)}\n"
+        f'  <div class="tabela-rolavel" tabindex="0" role="region" '
+        f'aria-labelledby="tabela-{id_}-por-ciclo-titulo">\n'
+        f'  <table class="tabela-dados tabela-tendencia" id="tabela-{id_}-por-ciclo">\n'
+        f'    <caption id="tabela-{id_}-por-ciclo-titulo">{escape(f["tabela"])}</caption>\n'
+        f'    <thead><tr><th scope="col">{escape(f["primeira"])}</th>{cabecalhos}</tr></thead>\n'
+        f"    <tbody>\n    {linhas}\n    </tbody>\n  </table>\n  </div>\n</section>\n"
     )

@@ -31,7 +31,7 @@ from plano.historico import alteracoes_de_texto, prazos_alterados
 from plano.indicadores import Item, Situacao
 
 from .plano import plano_padrao
-from .tendencias import cobertura_por_ciclo, execucao_por_ciclo
+from .tendencias import cobertura_por_ciclo, execucao_por_ciclo, html_da_tendencia
 
 ULTIMOS_RELATOS = 5
 # The data version moves with every saved change and every publication, but
@@ -103,6 +103,11 @@ def _historia(plano, ciclos, hoje) -> tuple[list, int]:
     return guardada
 
 
+def _tendencia(figura, tendencias, codigo: str) -> str:
+    """A trend section (paginas.tendencias), none before the first cycle."""
+    return html_da_tendencia(figura(tendencias, codigo), tendencias) if tendencias else ""
+
+
 def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
     ciclos = ciclos_para_escolha(plano, hoje)
     ciclo = ciclos[0] if ciclos else None
@@ -141,9 +146,8 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
         "ultimos_relatos": ultimos,
         "ultima_atualizacao": ultimos[0].validado_em if ultimos else None,
         "hoje": data,
-        "tendencias": tendencias,
-        "execucao_por_ciclo": execucao_por_ciclo(tendencias, codigo),
-        "cobertura_por_ciclo": cobertura_por_ciclo(tendencias, codigo),
+        "tendencia_da_execucao": _tendencia(execucao_por_ciclo, tendencias, codigo),
+        "tendencia_da_cobertura": _tendencia(cobertura_por_ciclo, tendencias, codigo),
     }
 
 

@@ -6,9 +6,13 @@ included templates: table rows grow with the plan, and a tag costs a fraction
 of an include.
 """
 
+from functools import lru_cache
+
 from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -18,7 +22,14 @@ def percentual(valor) -> str:
     """The percentage in pt-BR ("12,5 %", no-break space), or "não calculável"."""
     if valor is None:
         return "não calculável"
-    return format_html("{}&nbsp;%", localize(valor))
+    return _percentual(type(valor), str(valor), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _percentual(tipo: type, texto: str, idioma: str) -> SafeString:
+    """A painel writes hundreds of them, of a few hundred distinct values:
+    localize() reads the locale's formats at each call."""
+    return mark_safe(f"{localize(tipo(texto))}&nbsp;%")  # noqa: S308 - a number
 
 
 @register.simple_tag
