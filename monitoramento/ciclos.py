@@ -20,6 +20,7 @@ from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 
 from comum.datas import conversor_de_dias
+from comum.sql_compilado import Compilada
 from parceiros.models import Instituicao
 from plano.historico import POUCAS_ATIVIDADES, prazos_nas_datas, vinculos_nas_datas
 from plano.indicadores import FORA_DO_DENOMINADOR, Situacao, situacao_exibida
@@ -276,7 +277,11 @@ def ciclo_pedido(plano: Plano, codigo: str | None, hoje: date | None = None) -> 
     )
 
 
+# Every public page reads them (one plan has a dozen): its SQL compiled once.
+_CICLOS = Compilada(lambda plano_id: Ciclo.objects.filter(plano_id=plano_id).order_by("-inicio"))
+
+
 def ciclos_para_escolha(plano: Plano, hoje: date | None = None) -> list[Ciclo]:
     """The cycles a visitor can pick: those opened on or before today, latest first."""
     hoje = hoje or timezone.localdate()
-    return list(Ciclo.objects.filter(plano=plano, abertura__lte=hoje).order_by("-inicio"))
+    return [ciclo for ciclo in _CICLOS.objetos(plano.pk) if ciclo.abertura <= hoje]

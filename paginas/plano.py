@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from comum.consultas import endereco_com_consulta
+from comum.sql_compilado import Compilada
 from dados.selecao import consulta_valida
 from dados.serie import FILTROS_DO_CICLO, NoCiclo, passa_nos_filtros_do_ciclo
 from monitoramento.ciclos import ciclos_para_escolha, serie_do_plano
@@ -46,10 +47,24 @@ from plano.referencias import codigos_citados, com_referencias
 
 from .ciclo import Momento, chave_de_ordem, ciclo_escolhido
 
+_PLANO = Compilada(lambda slug: Plano.objects.filter(slug=slug))
+
 
 def plano_padrao() -> Plano:
     """The plan the public site shows (PLANO_PADRAO, the I PAECM by default)."""
-    return get_object_or_404(Plano, slug=settings.PLANO_PADRAO)
+    planos = _PLANO.objetos(settings.PLANO_PADRAO)
+    if not planos:
+        raise Http404("Plano não encontrado.")
+    return planos[0]
+
+
+_ACOES = Compilada(
+    lambda plano_id: (
+        Acao.objects.em_ordem()
+        .filter(objetivo__plano_id=plano_id)
+        .values("codigo", "texto", "objetivo__codigo", "objetivo__texto")
+    )
+)
 
 
 class Item(NamedTuple):
@@ -87,10 +102,10 @@ class Estrutura:
         """The actions of `plano` with their objectives, in one query; their
         codes are known to exist."""
         acoes = [
-            AcaoDaEstrutura(codigo, texto, Item(codigo_do_objetivo, texto_do_objetivo))
-            for codigo, texto, codigo_do_objetivo, texto_do_objetivo in Acao.objects.em_ordem()
-            .filter(objetivo__plano=plano)
-            .values_list("codigo", "texto", "objetivo__codigo", "objetivo__texto")
+            AcaoDaEstrutura(
+                a["codigo"], a["texto"], Item(a["objetivo__codigo"], a["objetivo__texto"])
+            )
+            for a in _ACOES.linhas(plano.pk)
         ]
         codigos = {acao.codigo for acao in acoes} | {acao.objetivo.codigo for acao in acoes}
         return cls(plano=plano, acoes=acoes, codigos=codigos)
@@ -428,7 +443,7 @@ def plano(request):
     estrutura = Estrutura.carregar(plano_padrao())
     momento = Momento.do_pedido(request, estrutura.plano, hoje)
     estrutura.consulta = momento.consulta
-    instituicoes = list(instituicoes_do_plano(estrutura.plano).order_by("nome"))
+    instituicoes = instituicoes_do_plano(estrutura.plano)
     filtro = AtividadeFilter(
         request.GET,
         queryset=Atividade.objects.para_cartoes().do_plano(estrutura.plano),
@@ -605,6 +620,17 @@ def pagina_da_acao(request, codigo: str):
     )
 
 
+# The activity page's fixed queries, compiled once (comum.sql_compilado).
+_ATIVIDADE = Compilada(
+    lambda slug, codigo: Atividade.objects.para_plano().filter(
+        acao__objetivo__plano__slug=slug, codigo=codigo
+    )
+)
+_RELATOS_DA_ATIVIDADE = Compilada(
+    lambda atividade_id: Atualizacao.objects.para_publico().filter(atividade_id=atividade_id)
+)
+
+
 def pagina_da_atividade(request, codigo: str):
     # Queries: 1-2. the activity with its action, objective and plan, and its
     # links; 3. its published reports with 4. their evidence; 5. the
@@ -614,11 +640,10 @@ def pagina_da_atividade(request, codigo: str):
     # deadlines' history: monitoramento.ciclos); 10-11. its changes (its
     # history and its links' history).
     hoje = timezone.localdate()
-    atividade = get_object_or_404(
-        Atividade.objects.para_plano(),
-        acao__objetivo__plano__slug=settings.PLANO_PADRAO,
-        codigo=codigo,
-    )
+    encontradas = _ATIVIDADE.objetos(settings.PLANO_PADRAO, codigo)
+    if not encontradas:
+        raise Http404("Item não encontrado no plano.")
+    atividade = encontradas[0]
     plano = atividade.acao.objetivo.plano
     ciclos_abertos = ciclos_para_escolha(plano, hoje)
     ciclo = ciclo_escolhido(ciclos_abertos, request.GET.get("ciclo"))
@@ -640,10 +665,9 @@ def pagina_da_atividade(request, codigo: str):
     situacao, percentual, prazo = retrato.situacao, retrato.percentual, retrato.prazo
     alteracoes = alteracoes_do_plano(plano, atividade_id=atividade.pk)
     original = _prazo_original(atividade, alteracoes)
-    relatos = Atualizacao.objects.para_publico().filter(atividade=atividade)
+    relatos = _RELATOS_DA_ATIVIDADE.objetos(atividade.pk)
     if ciclo is not None:
-        relatos = relatos.filter(ciclo__inicio__lte=ciclo.inicio)
-    relatos = list(relatos)
+        relatos = [r for r in relatos if r.ciclo.inicio <= ciclo.inicio]
     citantes = [
         citante
         for citante in Atividade.objects.do_plano(plano)

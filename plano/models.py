@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
+from comum.sql_compilado import Compilada
 from parceiros.models import Instituicao
 
 from .indicadores import FORA_DO_DENOMINADOR, Situacao
@@ -323,18 +324,27 @@ def siglas_dos_parceiros(atividades) -> dict[int, list[str]]:
     return siglas
 
 
-def instituicoes_do_plano(plano: Plano):
-    """The institutions linked to at least one of the plan's activities: for
-    each, its first link in the plan (a subquery with LIMIT 1, which
-    PostgreSQL runs as an index walk that stops at the first hit; a DISTINCT
-    over the links or an EXISTS read all of them). At 100 times the plan's
-    size: 0.4 ms, against 8-10 ms."""
+def _instituicoes_do_plano(plano_id: int):
     primeiro_vinculo = Vinculo.objects.filter(
-        instituicao=models.OuterRef("pk"), atividade__acao__objetivo__plano=plano
+        instituicao=models.OuterRef("pk"), atividade__acao__objetivo__plano_id=plano_id
     ).values("pk")[:1]
-    return Instituicao.objects.annotate(_primeiro_vinculo=models.Subquery(primeiro_vinculo)).filter(
-        _primeiro_vinculo__isnull=False
+    return (
+        Instituicao.objects.annotate(_primeiro_vinculo=models.Subquery(primeiro_vinculo))
+        .filter(_primeiro_vinculo__isnull=False)
+        .order_by("nome")
     )
+
+
+_INSTITUICOES_DO_PLANO = Compilada(_instituicoes_do_plano)
+
+
+def instituicoes_do_plano(plano: Plano) -> list[Instituicao]:
+    """The institutions linked to at least one of the plan's activities, by
+    name: for each, its first link in the plan (a subquery with LIMIT 1,
+    which PostgreSQL runs as an index walk that stops at the first hit; a
+    DISTINCT over the links or an EXISTS read all of them). At 100 times the
+    plan's size: 0.4 ms, against 8-10 ms. Its SQL is compiled once."""
+    return _INSTITUICOES_DO_PLANO.objetos(plano.pk)
 
 
 class Vinculo(models.Model):

@@ -37,3 +37,30 @@ def test_compilada_recusa_valor_que_nao_e_parametro(plano):
     consulta = Compilada(lambda n: Atividade.objects.values("codigo")[:n])
     with pytest.raises(ValueError, match="não é um parâmetro"):
         consulta.linhas(3)
+
+
+def _da_atividade(codigo):
+    return Atividade.objects.para_plano().filter(codigo=codigo)
+
+
+def test_compilada_monta_objetos_com_relacionados_como_o_queryset(plano, django_assert_num_queries):
+    carregar_demo()
+    consulta = Compilada(_da_atividade)
+    for codigo in ("1.1.1", "4.1.2"):
+        esperado = _da_atividade(codigo).get()
+        with django_assert_num_queries(2):  # the activity, joined; its links, prefetched
+            (atividade,) = consulta.objetos(codigo)
+            vinculos = [(v.instituicao.sigla, v.papel) for v in atividade.vinculos.all()]
+            objetivo = atividade.acao.objetivo
+            assert objetivo.plano.slug == plano.slug
+        assert (atividade.pk, atividade.prazo, atividade.texto) == (
+            esperado.pk,
+            esperado.prazo,
+            esperado.texto,
+        )
+        assert (objetivo.codigo, atividade.acao.codigo) == (
+            esperado.acao.objetivo.codigo,
+            esperado.acao.codigo,
+        )
+        assert vinculos == [(v.instituicao.sigla, v.papel) for v in esperado.vinculos.all()]
+    assert consulta.objetos("9.9.9") == []
