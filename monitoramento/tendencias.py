@@ -110,10 +110,23 @@ def encerrados(ciclos: list[Ciclo], hoje: date) -> list[Ciclo]:
     return fechados
 
 
+def _resumido(grupo):
+    """The group with its execution computed and without its items."""
+    resumido = replace(grupo, itens=[])
+    resumido.execucao = grupo.execucao
+    return resumido
+
+
 def sem_situacoes(ponto: PontoDaTendencia) -> PontoDaTendencia:
-    """The point without each activity's situation (what a chart and the
-    painel's numbers need, a few objects instead of one per activity)."""
-    return replace(ponto, visao=replace(ponto.visao, situacoes={}))
+    """The point as the painel keeps it: without each activity's situation and
+    each group's items, their numbers computed (a few objects per objective
+    instead of one per activity)."""
+    return replace(
+        ponto,
+        visao=replace(ponto.visao, situacoes={}),
+        geral=_resumido(ponto.geral),
+        objetivos=[_resumido(o) for o in ponto.objetivos],
+    )
 
 
 def ponto_atual(

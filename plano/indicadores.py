@@ -5,9 +5,9 @@ the page says and what the code computes cannot drift apart.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import models
 
@@ -66,9 +66,9 @@ def situacao_exibida(situacao: str, prazo: date | None, hoje: date) -> str:
     return situacao
 
 
-@dataclass(frozen=True)
-class Item:
-    """What a roll-up needs to know of one activity."""
+class Item(NamedTuple):
+    """What a roll-up needs to know of one activity (or of n alike, whose
+    weights add up). A tuple: a roll-up of a large plan builds thousands."""
 
     situacao: str
     percentual: int | None
