@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from comum.sql_compilado import Compilada
 from parceiros.models import Instituicao
@@ -199,18 +199,10 @@ class Grupo:
         return linhas
 
 
-def _campos_de_grupo(caminho: str, hoje: date) -> dict:
+def _campos_de_grupo(caminho: str) -> dict:
     """The activity fields Grupo.adicionar takes, for .values() of a query
-    that reaches the activities through `caminho`, grouped on. Of the
-    deadline, the rules only ask whether it passed before `hoje`
-    (situacao_exibida): a passed one is read as date.min, any other as NULL,
-    so that activities alike but for their deadlines make one row (a plan 100
-    times larger: half as many)."""
-    campos = {campo: F(caminho + campo) for campo in CAMPOS_DE_GRUPO}
-    campos["prazo"] = Case(
-        When(**{f"{caminho}prazo__lt": hoje}, then=Value(date.min)), output_field=DateField()
-    )
-    return campos
+    that reaches the activities through `caminho`."""
+    return {campo: F(caminho + campo) for campo in CAMPOS_DE_GRUPO}
 
 
 @dataclass
@@ -229,7 +221,7 @@ def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjet
             "numero",
             "codigo",
             "texto",
-            **_campos_de_grupo("acoes__atividades__", hoje),
+            **_campos_de_grupo("acoes__atividades__"),
         )
         .annotate(n=Count("acoes__atividades"))
         .order_by("numero")
@@ -255,7 +247,7 @@ def resumo_por_instituicao(plano: Plano, hoje: date) -> dict[int, Grupo]:
         Vinculo.objects.filter(atividade__acao__objetivo__plano=plano)
         .values(
             "instituicao_id",
-            **_campos_de_grupo("atividade__", hoje),
+            **_campos_de_grupo("atividade__"),
         )
         .annotate(n=Count("pk"))
         .order_by()
