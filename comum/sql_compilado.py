@@ -95,15 +95,21 @@ class Compilada:
                 parametros[j] = valores[i]
         with connection.cursor() as cursor:
             cursor.execute(compilada.sql, parametros)
-            linhas = [list(linha) for linha in cursor.fetchall()]
-        # As SQLCompiler.apply_converters does, with this thread's connection.
-        for linha in linhas:
-            for posicao, (funcoes, expressao) in compilada.conversores.items():
-                valor = linha[posicao]
-                for funcao in funcoes:
-                    valor = funcao(valor, expressao, connection)
-                linha[posicao] = valor
+            linhas = cursor.fetchall()
+        if compilada.conversores:
+            # As SQLCompiler.apply_converters does, with this thread's connection.
+            linhas = [list(linha) for linha in linhas]
+            for linha in linhas:
+                for posicao, (funcoes, expressao) in compilada.conversores.items():
+                    valor = linha[posicao]
+                    for funcao in funcoes:
+                        valor = funcao(valor, expressao, connection)
+                    linha[posicao] = valor
         return compilada, linhas
+
+    def tuplas(self, *valores) -> list:
+        """The rows for these values, as .values_list() gives them."""
+        return self._executar(valores)[1]
 
     def linhas(self, *valores) -> list[dict]:
         """The rows for these values, as .values() gives them."""

@@ -102,10 +102,8 @@ class Estrutura:
         """The actions of `plano` with their objectives, in one query; their
         codes are known to exist."""
         acoes = [
-            AcaoDaEstrutura(
-                a["codigo"], a["texto"], Item(a["objetivo__codigo"], a["objetivo__texto"])
-            )
-            for a in _ACOES.linhas(plano.pk)
+            AcaoDaEstrutura(codigo, texto, Item(codigo_do_objetivo, texto_do_objetivo))
+            for codigo, texto, codigo_do_objetivo, texto_do_objetivo in _ACOES.tuplas(plano.pk)
         ]
         codigos = {acao.codigo for acao in acoes} | {acao.objetivo.codigo for acao in acoes}
         return cls(plano=plano, acoes=acoes, codigos=codigos)

@@ -64,3 +64,19 @@ def test_compilada_monta_objetos_com_relacionados_como_o_queryset(plano, django_
         )
         assert vinculos == [(v.instituicao.sigla, v.papel) for v in esperado.vinculos.all()]
     assert consulta.objetos("9.9.9") == []
+
+
+def test_compilada_da_tuplas_na_ordem_das_colunas(plano):
+    consulta = Compilada(
+        lambda plano_id: (
+            Atividade.objects.filter(acao__objetivo__plano_id=plano_id)
+            .order_by("codigo")
+            .values("codigo", "prazo")
+        )
+    )
+    esperado = list(
+        Atividade.objects.filter(acao__objetivo__plano=plano)
+        .order_by("codigo")
+        .values_list("codigo", "prazo")
+    )
+    assert [tuple(t) for t in consulta.tuplas(plano.pk)] == esperado
