@@ -99,11 +99,8 @@ class Versao:
     def mudou(self) -> None:
         """A public change committed: a new shared token, seen at once here
         and within CACHE_PUBLICO_TOKEN_SEGUNDOS by every other process."""
-        from parceiros.demo import DEMO_CACHE_KEY
-
         token = uuid.uuid4().hex
         cache.set(CHAVE_DO_TOKEN, token, None)
-        cache.delete(DEMO_CACHE_KEY)
         with self._trava:
             self._token, self._token_lido = token, time.monotonic()
             self._banco_lido = -1e9

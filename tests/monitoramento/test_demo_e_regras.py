@@ -134,3 +134,28 @@ def test_historico_registra_mudancas_no_plano(plano):
     atividade.save()
     assert atividade.history.count() == 2
     assert atividade.history.first().texto == "Texto alterado"
+
+
+def test_faixa_segue_as_contas_da_demo_e_nao_cada_publicacao(
+    client, plano, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from parceiros.demo import DEMO_CACHE_KEY
+
+    with django_capture_on_commit_callbacks(execute=True):
+        carregar_demo()
+    assert "Ambiente de demonstração" in client.get("/plano/").content.decode()
+    # A publication (any change but an account's) keeps the flag: no query for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        atividade = Atividade.objects.get(codigo="1.1.1")
+        atividade.texto += " "
+        atividade.save()
+    assert cache.get(DEMO_CACHE_KEY) is True
+    # Renaming the demo's accounts in the admin (they keep their history)
+    # removes the banner at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        for conta in Usuario.objects.filter(username__startswith="demo."):
+            conta.username = "antiga." + conta.username
+            conta.save()
+    assert "Ambiente de demonstração" not in client.get("/plano/").content.decode()
