@@ -211,32 +211,38 @@ class ResumoDoObjetivo(Grupo):
     texto: str = ""
 
 
-def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjetivo]]:
-    """The whole plan and each objective, in code order (one query). An
-    objective without activities is listed with nothing to measure."""
-    linhas = (
-        Objetivo.objects.filter(plano=plano)
-        .values(
-            "pk",
-            "numero",
-            "codigo",
-            "texto",
-            **_campos_de_grupo("acoes__atividades__"),
-        )
-        .annotate(n=Count("acoes__atividades"))
+# resumo_do_plano's two queries, compiled once (comum.sql_compilado): the
+# objectives, and the plan's activities grouped by objective and by all the
+# rules look at (without the objectives' texts among the grouping keys: at
+# 100 times the plan's size, 3.7 ms of 14).
+_OBJETIVOS = Compilada(
+    lambda plano_id: (
+        Objetivo.objects.filter(plano_id=plano_id)
         .order_by("numero")
-        # Tuples, in the order above: a plan 100 times larger has 2,400 rows.
-        .values_list("pk", "codigo", "texto", *CAMPOS_DE_GRUPO, "n")
+        .values("pk", "codigo", "texto")
     )
-    objetivos = {}
-    for pk, codigo, texto, situacao, percentual, peso, prazo, n in linhas:
-        resumo = objetivos.get(pk)
-        if resumo is None:
-            resumo = objetivos[pk] = ResumoDoObjetivo(codigo=codigo, texto=texto)
-        if n:
-            resumo.adicionar(
-                situacao=situacao, percentual=percentual, peso=peso, prazo=prazo, n=n, hoje=hoje
-            )
+)
+_ATIVIDADES_AGRUPADAS = Compilada(
+    lambda plano_id: (
+        Atividade.objects.filter(acao__objetivo__plano_id=plano_id)
+        .values("acao__objetivo_id", *CAMPOS_DE_GRUPO)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+)
+
+
+def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjetivo]]:
+    """The whole plan and each objective, in code order (two queries). An
+    objective without activities is listed with nothing to measure."""
+    objetivos = {
+        pk: ResumoDoObjetivo(codigo=codigo, texto=texto)
+        for pk, codigo, texto in _OBJETIVOS.tuplas(plano.pk)
+    }
+    for objetivo, situacao, percentual, peso, prazo, n in _ATIVIDADES_AGRUPADAS.tuplas(plano.pk):
+        objetivos[objetivo].adicionar(
+            situacao=situacao, percentual=percentual, peso=peso, prazo=prazo, n=n, hoje=hoje
+        )
     return Grupo.somar(objetivos.values()), list(objetivos.values())
 
 

@@ -288,6 +288,50 @@ def grupos_do_plano(cartoes: list[dict], estrutura: Estrutura, palavras: list[st
     return grupos
 
 
+def html_dos_grupos(grupos: list[dict], consulta: str) -> SafeString:
+    """/plano/'s cards in their groups (grupos_do_plano), built in Python as
+    the cards are: one <details> per objective and, inside, per action; no
+    link inside a summary (nested-interactive): the item's page link sits
+    beside it. `consulta`: "?ciclo=…" for the links, or ""."""
+    partes = []
+    for grupo in grupos:
+        objetivo, n = grupo["objetivo"], grupo["n"]
+        partes.append(
+            format_html(
+                '\n<details class="grupo-objetivo" open>\n  \n  <summary><h3><span '
+                'class="nivel-rotulo">Objetivo específico</span> <span class="codigo">{}</span> '
+                '{} <span class="contagem-grupo">({} atividade{})</span></h3></summary>\n'
+                '  <a class="ir-para-item" href="{}">Ver<span class="sr-only"> a página do '
+                "objetivo {}</span></a>\n  ",
+                objetivo.codigo,
+                grupo["texto"],
+                n,
+                "" if n == 1 else "s",
+                objetivo.get_absolute_url() + consulta,
+                objetivo.codigo,
+            )
+        )
+        for bloco in grupo["acoes"]:
+            acao = bloco["acao"]
+            partes.append(
+                format_html(
+                    '\n  <details class="grupo-acao" open>\n    <summary><h4><span '
+                    'class="nivel-rotulo">Ação prioritária</span> <span class="codigo">{}</span> '
+                    "{}</h4></summary>\n"
+                    '    <a class="ir-para-item" href="{}">Ver<span class="sr-only"> a página da '
+                    'ação {}</span></a>\n    <ol class="cartoes">\n      ',
+                    acao.codigo,
+                    bloco["texto"],
+                    acao.get_absolute_url() + consulta,
+                    acao.codigo,
+                )
+            )
+            partes.extend(item["html"] for item in bloco["cartoes"])
+            partes.append("\n    </ol>\n  </details>\n  ")
+        partes.append("\n</details>\n")
+    return mark_safe("".join(partes))  # noqa: S308 - every value escaped by format_html
+
+
 def filtros_ativos(filtro: AtividadeFilter) -> list[dict]:
     """The filters in use, each with what it shows and the link that removes
     it. A field with an invalid value is not applied, so it is not listed."""
@@ -495,9 +539,11 @@ def plano(request):
             "pagina": pagina,
             "total": pagina.paginator.count,
             "cartoes": cartoes,
-            "grupos": grupos_do_plano(cartoes, estrutura, palavras)
+            "grupos": html_dos_grupos(
+                grupos_do_plano(cartoes, estrutura, palavras), momento.consulta
+            )
             if ordem == ORDEM_CODIGO
-            else [],
+            else "",
             "endereco_canonico": consulta_canonica(filtro, consulta, ordem, momento),
             "arquivos": consulta_dos_arquivos(filtro, momento),
             "momento": momento,

@@ -52,17 +52,17 @@ def painel(request):
     # numbers depend only on the public data, on the date and on ?ciclo=, so
     # their HTML is kept in the "paginas" cache under all three; on a miss,
     # 2. the cycles opened so far (the selector; the first is the current
-    # one); 3. activities grouped by objective, situação, %, weight and
-    # deadline (the current numbers); 4-5. the current cycle's coverage,
-    # overall and per institution; 6. when a cycle is closed, the latest
-    # report published for one (_historia: the closed cycles' trend points
-    # and how many deadlines changed are kept under it and the history's
-    # version; when they are not, 7-16. the plan at the close of each closed
-    # cycle (monitoramento.tendencias: objectives, activities, reports,
-    # deadlines' history, links' history (three), the cycles' published
-    # reports, institutions) and the deadlines changed (the activities'
-    # history)); then the latest published reports: 7 queries, 17 when the
-    # history is not kept. A cycle still open besides the current one (rare:
+    # one); 3-4. the objectives and the activities grouped by objective,
+    # situação, %, weight and deadline (the current numbers); 5-6. the
+    # current cycle's coverage, overall and per institution; 7. when a cycle
+    # is closed, the latest report published for one (_historia: the closed
+    # cycles' trend points and how many deadlines changed are kept under it
+    # and the history's version; when they are not, 8-17. the plan at the
+    # close of each closed cycle (monitoramento.tendencias: objectives,
+    # activities, reports, deadlines' history, links' history (three), the
+    # cycles' published reports, institutions) and the deadlines changed (the
+    # activities' history)); then the latest published reports: 8 queries, 18
+    # when the history is not kept. A cycle still open besides the current one (rare:
     # the previous one, while late reports are accepted) is computed apart.
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
