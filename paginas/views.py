@@ -62,8 +62,9 @@ def painel(request):
     # activities, reports, deadlines' history, links' history (three), the
     # cycles' published reports, institutions) and the deadlines changed (the
     # activities' history)); then the latest published reports: 8 queries, 18
-    # when the history is not kept. A cycle still open besides the current one (rare:
-    # the previous one, while late reports are accepted) is computed apart.
+    # when the history is not kept. A cycle still open besides the current
+    # one (rare: the previous one, while late reports are accepted) is
+    # computed apart.
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
