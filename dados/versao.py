@@ -21,9 +21,8 @@ from plano.models import Acao, Atividade, Objetivo, Plano, Vinculo
 COM_HISTORICO = (Plano, Objetivo, Acao, Atividade, Vinculo, Instituicao, Ciclo)
 
 
-NOMES_DA_VERSAO = [f"_ultima_{modelo._meta.model_name}" for modelo in COM_HISTORICO] + [
-    "_ultima_publicacao"
-]
+NOMES_DA_HISTORIA = [f"_ultima_{modelo._meta.model_name}" for modelo in COM_HISTORICO]
+NOMES_DA_VERSAO = [*NOMES_DA_HISTORIA, "_ultima_publicacao"]
 CAMPOS_DO_PLANO = [campo.attname for campo in Plano._meta.concrete_fields]
 
 
@@ -73,7 +72,7 @@ def versao_da_historia(plano: Plano) -> str:
     (copying a report's situation onto its activity leaves no history:
     monitoramento.services). What a closed cycle's point depends on, with the
     reports published for it."""
-    return "|".join(str(getattr(plano, nome)) for nome in NOMES_DA_VERSAO[:-1])
+    return "|".join(str(getattr(plano, nome)) for nome in NOMES_DA_HISTORIA)
 
 
 def inicio_do_dia() -> datetime:

@@ -24,9 +24,15 @@ from comum.sql_compilado import Compilada
 from parceiros.models import Instituicao
 from plano.historico import POUCAS_ATIVIDADES, prazos_nas_datas, vinculos_nas_datas
 from plano.indicadores import FORA_DO_DENOMINADOR, Situacao, situacao_exibida
-from plano.models import Atividade, Objetivo, Plano
+from plano.models import Atividade, Plano
 
-from .indicadores import CoberturaDaInstituicao, CoberturaDoCiclo, Grupo, ResumoDoObjetivo
+from .indicadores import (
+    CoberturaDaInstituicao,
+    CoberturaDoCiclo,
+    Grupo,
+    ResumoDoObjetivo,
+    objetivos_a_resumir,
+)
 from .models import Atualizacao, Ciclo
 
 DEFINICOES = [
@@ -184,12 +190,7 @@ def resumo_no_ciclo(
 ) -> tuple[Grupo, list[ResumoDoObjetivo], PlanoNoCiclo]:
     """resumo_do_plano as the plan stood at the close of `ciclo` (four
     queries: objectives, activities, reports, deadlines' history)."""
-    objetivos = {
-        pk: ResumoDoObjetivo(codigo=codigo, texto=texto)
-        for pk, codigo, texto in Objetivo.objects.filter(plano=plano)
-        .order_by("numero")
-        .values_list("pk", "codigo", "texto")
-    }
+    objetivos = objetivos_a_resumir(plano)
     atividades = list(
         Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
     )

@@ -232,13 +232,19 @@ _ATIVIDADES_AGRUPADAS = Compilada(
 )
 
 
-def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjetivo]]:
-    """The whole plan and each objective, in code order (two queries). An
-    objective without activities is listed with nothing to measure."""
-    objetivos = {
+def objetivos_a_resumir(plano: Plano) -> dict[int, ResumoDoObjetivo]:
+    """Each objective of the plan, by id, in code order, nothing counted yet
+    (one query)."""
+    return {
         pk: ResumoDoObjetivo(codigo=codigo, texto=texto)
         for pk, codigo, texto in _OBJETIVOS.tuplas(plano.pk)
     }
+
+
+def resumo_do_plano(plano: Plano, hoje: date) -> tuple[Grupo, list[ResumoDoObjetivo]]:
+    """The whole plan and each objective, in code order (two queries). An
+    objective without activities is listed with nothing to measure."""
+    objetivos = objetivos_a_resumir(plano)
     for objetivo, situacao, percentual, peso, prazo, n in _ATIVIDADES_AGRUPADAS.tuplas(plano.pk):
         objetivos[objetivo].adicionar(
             situacao=situacao, percentual=percentual, peso=peso, prazo=prazo, n=n, hoje=hoje

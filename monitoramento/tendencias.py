@@ -10,10 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-from plano.models import Atividade, Objetivo, Plano
+from plano.models import Atividade, Plano
 
 from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, data_de_avaliacao, serie_do_plano
-from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo
+from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo, objetivos_a_resumir
 from .models import Ciclo
 
 DEFINICOES_DA_TENDENCIA = [
@@ -53,9 +53,7 @@ def tendencias_do_plano(
     ciclos = sorted(ciclos, key=lambda c: c.inicio)
     if not ciclos:
         return []
-    objetivos = list(
-        Objetivo.objects.filter(plano=plano).order_by("numero").values_list("pk", "codigo", "texto")
-    )
+    objetivos = objetivos_a_resumir(plano)
     atividades = list(
         Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
     )
@@ -73,7 +71,7 @@ def tendencias_do_plano(
             objetivo = atividade["acao__objetivo_id"]
             grupos[objetivo, s.situacao, s.percentual, atividade["peso"], s.prazo] += 1
         resumos = {
-            pk: ResumoDoObjetivo(codigo=codigo, texto=texto) for pk, codigo, texto in objetivos
+            pk: ResumoDoObjetivo(codigo=o.codigo, texto=o.texto) for pk, o in objetivos.items()
         }
         for (objetivo, situacao, percentual, peso, prazo), n in grupos.items():
             resumos[objetivo].adicionar(
