@@ -512,3 +512,25 @@ class Lembrete(MensagensDasRestricoes, models.Model):
 
     def __str__(self) -> str:
         return f"{self.ciclo.codigo} · {self.instituicao.sigla} · {self.get_etapa_display()}"
+
+
+class HistoriaGuardada(models.Model):
+    """The painel's closed cycles as last computed (their trend points and
+    how many deadlines changed: monitoramento.tendencias.historia_guardada),
+    pickled under a key of everything they depend on, the deployed code
+    included. A derived copy, shared by every app server and kept across
+    restarts: the rows of a plan are replaced whenever its key moves, never
+    shown, and left out of backups (operacao.copias), being computed anew
+    from the reports."""
+
+    plano = models.ForeignKey(Plano, on_delete=models.CASCADE, related_name="+")
+    chave = models.CharField(max_length=64, unique=True)
+    conteudo = models.BinaryField()
+    calculada_em = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "história do painel guardada"
+        verbose_name_plural = "histórias do painel guardadas"
+
+    def __str__(self) -> str:
+        return self.chave

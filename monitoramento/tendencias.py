@@ -6,15 +6,23 @@ shows with ?ciclo= for that cycle (which reads it from here).
 The methodology page states the rule, from DEFINICOES_DA_TENDENCIA below.
 """
 
+import logging
+import pickle
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from django.db import DatabaseError, transaction
+
+from comum.sql_compilado import Compilada
 from plano.models import Atividade, Plano
 
 from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, data_de_avaliacao, serie_do_plano
 from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo, objetivos_a_resumir
-from .models import Ciclo
+from .models import Ciclo, HistoriaGuardada
+
+logger = logging.getLogger(__name__)
 
 DEFINICOES_DA_TENDENCIA = [
     "Os gráficos “Execução por ciclo” e “Cobertura dos relatos por ciclo” do painel mostram, "
@@ -142,3 +150,40 @@ def ponto_atual(
         objetivos=objetivos,
         cobertura=cobertura,
     )
+
+
+_HISTORIA = Compilada(
+    lambda chave: HistoriaGuardada.objects.filter(chave=chave).values_list("conteudo")
+)
+
+
+def historia_guardada(
+    plano: Plano, chave: str, calcular: Callable[[], object], *, guardar: bool = True
+):
+    """calcular()'s value, kept in the database under `chave` (which must
+    name everything it depends on and the deployed code), for every app
+    server and across restarts: one query when it is there. Otherwise it is
+    computed and, if `guardar`, replaces the plan's rows (two more queries;
+    another server may have kept the same meanwhile). Keeping is a
+    saving, never a condition: a row that does not load is computed anew,
+    and a write that fails is logged and the value served all the same."""
+    linhas = _HISTORIA.tuplas(chave)
+    if linhas:
+        try:
+            return pickle.loads(linhas[0][0])  # noqa: S301 - written below, from our own objects
+        except Exception:  # noqa: BLE001 - any unpickling error is a miss
+            logger.warning("história guardada ilegível", extra={"chave": chave}, exc_info=True)
+    valor = calcular()
+    if not guardar:
+        return valor
+    conteudo = pickle.dumps(valor, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with transaction.atomic():
+            HistoriaGuardada.objects.filter(plano=plano).delete()
+            HistoriaGuardada.objects.bulk_create(
+                [HistoriaGuardada(plano=plano, chave=chave, conteudo=conteudo)],
+                ignore_conflicts=True,
+            )
+    except DatabaseError:
+        logger.warning("história não guardada", extra={"chave": chave}, exc_info=True)
+    return valor

@@ -27,7 +27,8 @@ from django.db import connection, models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-EXCLUIDOS = ["contenttypes", "auth.permission", "sessions"]
+# The painel's kept history is derived from the rest (monitoramento.tendencias).
+EXCLUIDOS = ["contenttypes", "auth.permission", "sessions", "monitoramento.historiaguardada"]
 # Django's JSON to the microsecond (operacao.serializacao; SERIALIZATION_MODULES).
 FORMATO = "copia"
 

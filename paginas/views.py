@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dados.versao import plano_com_versao, versao_da_historia
+from dados.versao import NOMES_DA_HISTORIA, plano_com_versao, versao_da_historia
 from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao
 from monitoramento.tendencias import (
     DEFINICOES_DA_TENDENCIA,
     encerrados,
+    historia_guardada,
     ponto_atual,
     sem_situacoes,
     tendencias_do_plano,
@@ -41,6 +42,10 @@ ULTIMOS_RELATOS = 5
 # two transactions committing out of order could leave a version that an older
 # snapshot was rendered under: an entry lives at most this long.
 PAINEL_EM_CACHE_SEGUNDOS = 300
+# For the same reason, the closed cycles' history is kept in the database
+# (for good) only once its newest moment is this old: by then every
+# transaction that began before it has committed.
+HISTORIA_ASSENTADA_SEGUNDOS = 300
 TEXTOS_DO_PLANO = settings.BASE_DIR / "fixtures" / "sobre_i_paecm.json"
 
 
@@ -82,12 +87,14 @@ def painel(request):
 def _historia(plano, ciclos, hoje) -> tuple[list, int]:
     """The trend points of the closed cycles (monitoramento.tendencias.encerrados)
     and how many deadlines changed: they move only with an edit of the plan's
-    history (dados.versao.versao_da_historia) or a report published for one
-    of those cycles (a correction), so they are kept in the "paginas" cache
-    under both, and a publication in the open cycle renders the painel
-    without reading every report again."""
+    history (dados.versao.versao_da_historia), a report published for one of
+    those cycles (a correction) or a deploy (the rules are code), so they are
+    kept under all three, in the process ("paginas") and, once settled
+    (HISTORIA_ASSENTADA_SEGUNDOS), in the database for every server and
+    restart (historia_guardada): a publication in the open cycle renders the
+    painel without reading every report again."""
     fechados = encerrados(ciclos, hoje)
-    correcao = "-"
+    correcao, ultima = "-", None
     if fechados:
         ultima = (
             Atualizacao.objects.publicadas()
@@ -97,12 +104,23 @@ def _historia(plano, ciclos, hoje) -> tuple[list, int]:
             .first()
         )
         correcao = ultima.isoformat() if ultima else "-"
-    versao = f"{versao_da_historia(plano)}:{correcao}:" + ",".join(str(c.pk) for c in fechados)
+    momentos = [m for m in [*(getattr(plano, n) for n in NOMES_DA_HISTORIA), ultima] if m]
+    idade = (timezone.now() - max(momentos)).total_seconds() if momentos else None
+    assentada = idade is None or idade > HISTORIA_ASSENTADA_SEGUNDOS
+    ids = ",".join(str(c.pk) for c in fechados)
+    versao = f"{settings.BUILD_ID}:{versao_da_historia(plano)}:{correcao}:{ids}"
     chave = f"historia:{plano.pk}:" + hashlib.sha256(versao.encode()).hexdigest()[:32]
     guardada = caches["paginas"].get(chave)
     if guardada is None:
-        pontos = [sem_situacoes(p) for p in tendencias_do_plano(plano, fechados, hoje)]
-        guardada = (pontos, prazos_alterados(plano))
+        guardada = historia_guardada(
+            plano,
+            chave,
+            lambda: (
+                [sem_situacoes(p) for p in tendencias_do_plano(plano, fechados, hoje)],
+                prazos_alterados(plano),
+            ),
+            guardar=assentada,
+        )
         caches["paginas"].set(chave, guardada, PAINEL_EM_CACHE_SEGUNDOS)
     return guardada
 

@@ -2,20 +2,22 @@
 (monitoramento.tendencias), the same numbers as the painel with ?ciclo= for
 every cycle, each plotted number in a table, at a fixed number of queries."""
 
+import pickle
 import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
 from monitoramento.ciclos import ciclos_para_escolha, cobertura_nos_ciclos, resumo_no_ciclo
 from monitoramento.demo import carregar_demo
-from monitoramento.models import Atualizacao, Ciclo
+from monitoramento.models import Atualizacao, Ciclo, HistoriaGuardada
 from monitoramento.services import publicar_relato
 from monitoramento.tendencias import DEFINICOES_DA_TENDENCIA, tendencias_do_plano
 from paginas.graficos import (
@@ -25,6 +27,7 @@ from paginas.graficos import (
     Serie,
     grafico_de_linhas,
 )
+from paginas.views import HISTORIA_ASSENTADA_SEGUNDOS
 from plano.historico import prazos_alterados
 from plano.indicadores import Situacao
 from plano.models import Atividade, Objetivo
@@ -147,26 +150,47 @@ def test_correcao_e_relato_do_ciclo_aberto_movem_os_pontos_certos(client, demo, 
     )
 
 
-def execucao_nos_ciclos(client) -> list[str]:
+def execucao_nos_ciclos(client, html: str | None = None) -> list[str]:
     """The painel's "Execução do plano" row of the trend table, per cycle."""
-    return tabela(client.get("/").content.decode(), "tabela-execucao-por-ciclo")[1][
-        "Execução do plano"
-    ]
+    html = html or client.get("/").content.decode()
+    return tabela(html, "tabela-execucao-por-ciclo")[1]["Execução do plano"]
 
 
-# The closed cycles' points are kept between renders (paginas.views._historia):
-# each test below renders the painel, changes one thing the key covers, and
-# fails if the painel still shows the kept points.
+# The closed cycles' points are kept between renders (paginas.views._historia),
+# in the process and, once settled, in the database: each test below renders
+# the painel, changes one thing the key covers, and fails if the painel still
+# shows the kept points, read from either.
+
+
+@pytest.fixture(params=["no processo", "no banco"])
+def painel(request, client, monkeypatch):
+    """The painel's HTML, as one process keeps it, or as a restarted server
+    finds it: the process cache emptied and the history read from the
+    database (kept there, the clock being past the history's settling)."""
+    if request.param == "no processo":
+        return lambda: client.get("/").content.decode()
+    adiantado = []
+
+    def depois_de_reiniciar():
+        if not adiantado:  # past what the test set up so far
+            tempo_depois(monkeypatch, HISTORIA_ASSENTADA_SEGUNDOS + 1)
+            adiantado.append(True)
+        caches["paginas"].clear()
+        html = client.get("/").content.decode()
+        assert HistoriaGuardada.objects.exists()
+        return html
+
+    return depois_de_reiniciar
 
 
 def test_pontos_guardados_mudam_com_uma_correcao_e_nao_com_o_ciclo_aberto(
-    client, demo, pf, validador
+    client, painel, demo, pf, validador
 ):
     ciclos = ciclos_para_escolha(demo)
     aberto, primeiro = ciclos[0], ciclos[-1]
-    antes = execucao_nos_ciclos(client)
+    antes = execucao_nos_ciclos(client, painel())
     publicar_no_ciclo_aberto(demo, validador)
-    depois = execucao_nos_ciclos(client)
+    depois = execucao_nos_ciclos(client, painel())
     assert depois[:-1] == antes[:-1] and depois[-1] != antes[-1]
     assert depois[-1] == pct(tendencias_do_plano(demo, [aberto])[0].geral.execucao)
     # A correction of the earliest cycle, published today, after its close.
@@ -179,7 +203,7 @@ def test_pontos_guardados_mudam_com_uma_correcao_e_nao_com_o_ciclo_aberto(
         percentual=100,
         estado=Atualizacao.Estado.PUBLICADA,
     )
-    corrigido = execucao_nos_ciclos(client)
+    corrigido = execucao_nos_ciclos(client, painel())
     assert corrigido[0] == pct(resumo_no_ciclo(demo, primeiro)[0].execucao) != depois[0]
 
 
@@ -190,8 +214,8 @@ def prazos_alterados_no_painel(html: str) -> int:
     return int(re.search(r"(\d+) atividades? t", texto).group(1))
 
 
-def test_pontos_guardados_mudam_com_uma_edicao_do_plano(client, demo, pf):
-    html = client.get("/").content.decode()
+def test_pontos_guardados_mudam_com_uma_edicao_do_plano(painel, demo, pf):
+    html = painel()
     assert "PF" in tabela(html, "tabela-cobertura-por-ciclo")[1]
     alterados = prazos_alterados_no_painel(html)
     pf.sigla = "PFed"
@@ -203,19 +227,19 @@ def test_pontos_guardados_mudam_com_uma_edicao_do_plano(client, demo, pf):
     )
     atividade.prazo += timedelta(days=30)
     atividade.save()
-    html = client.get("/").content.decode()
+    html = painel()
     linhas = tabela(html, "tabela-cobertura-por-ciclo")[1]
     assert "PF" not in linhas and len(linhas["PFed"]) == len(ciclos_para_escolha(demo))
     assert prazos_alterados_no_painel(html) == alterados + 1 == prazos_alterados(demo)
 
 
 def test_ciclo_que_encerra_a_meia_noite_passa_a_ser_avaliado_no_fim_do_periodo(
-    client, plano, monkeypatch
+    painel, plano, monkeypatch
 ):
     factories.criar_ciclo(plano=plano, codigo="2025.1")
     aberto = factories.criar_ciclo(plano=plano, codigo="2025.2", aberto=True)
     hoje = timezone.localdate()
-    cabecalho = lambda: secao(client.get("/").content.decode(), "titulo-execucao-por-ciclo")  # noqa: E731
+    cabecalho = lambda: secao(painel(), "titulo-execucao-por-ciclo")  # noqa: E731
     assert f'<time datetime="{hoje:%Y-%m-%d}">' in cabecalho()
     # Nothing published, nothing edited: only the date tells it closed.
     monkeypatch.setattr(timezone, "localdate", lambda: aberto.encerramento + timedelta(days=1))
@@ -369,10 +393,20 @@ def publicar_no_ciclo_aberto(plano, validador) -> None:
     publicar_relato(atualizacao=relato, validador=validador)
 
 
+def tempo_depois(monkeypatch, segundos: int) -> None:
+    """The clock moved on, as the painel's history settles (HISTORIA_ASSENTADA_SEGUNDOS)."""
+    agora = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: agora() + timedelta(seconds=segundos))
+
+
+def historia_no_banco(plano) -> list[str]:
+    return list(HistoriaGuardada.objects.filter(plano=plano).values_list("chave", flat=True))
+
+
 @pytest.mark.demorado
 @pytest.mark.parametrize("fator", [1, 100])
 def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
-    client, plano, validador, fator, capsys
+    client, plano, validador, fator, capsys, monkeypatch
 ):
     carregar_demo()
     if fator > 1:
@@ -383,16 +417,23 @@ def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
                 factories.criar_ciclo(plano=plano, codigo=codigo)
     assert len(ciclos_para_escolha(plano)) == (3 if fator == 1 else 5)
     codigo = ciclos_para_escolha(plano)[-1].codigo
+    tempo_depois(monkeypatch, HISTORIA_ASSENTADA_SEGUNDOS + 1)
     medidas = {}
     for url in ("/", f"/?ciclo={codigo}"):
         # Nothing kept: version; cycles; current numbers (objectives,
-        # activities grouped, coverage x2); the latest correction of a closed cycle; the closed
-        # cycles' trend (objectives, activities, reports, deadlines' history,
-        # links' history x3, the cycles' published reports, institutions);
-        # deadlines changed; latest reports.
+        # activities grouped, coverage x2); the latest correction of a closed
+        # cycle; the history kept in the database (none); the closed cycles'
+        # trend (objectives, activities, reports, deadlines' history, links'
+        # history x3, the cycles' published reports, institutions); deadlines
+        # changed; keeping it (in a savepoint: the plan's other rows, this one);
+        # latest reports.
         client.get(url)
         caches["paginas"].clear()
+        HistoriaGuardada.objects.all().delete()
         medidas[url, "nada guardado"], duracao = consultas(client, url)
+        # A restart (or another app server): the history read from the database.
+        caches["paginas"].clear()
+        medidas[url, "depois de reiniciar"], reiniciado = consultas(client, url)
         # After a publication in the open cycle, the closed cycles' points are
         # still good: the current numbers and the latest reports only.
         publicar_no_ciclo_aberto(plano, validador)
@@ -400,14 +441,68 @@ def test_painel_com_tendencias_custa_as_mesmas_consultas_em_qualquer_tamanho(
         # Warm: the data version's one query, charts included.
         medidas[url, "em cache"], _ = consultas(client, url)
         with capsys.disabled():
-            print(f"\n{fator}x {url}: {duracao:.2f} s cold, {depois:.2f} s after a publication")
+            print(
+                f"\n{fator}x {url}: {duracao:.2f} s cold, {reiniciado:.2f} s after a restart,"
+                f" {depois:.2f} s after a publication"
+            )
     assert medidas == {
-        ("/", "nada guardado"): 18,
+        ("/", "nada guardado"): 23,
+        ("/", "depois de reiniciar"): 9,
         ("/", "depois de uma publicação"): 8,
         ("/", "em cache"): 1,
-        (f"/?ciclo={codigo}", "nada guardado"): 18,
+        (f"/?ciclo={codigo}", "nada guardado"): 23,
+        (f"/?ciclo={codigo}", "depois de reiniciar"): 9,
         (f"/?ciclo={codigo}", "depois de uma publicação"): 8,
         (f"/?ciclo={codigo}", "em cache"): 1,
     }
     html = client.get("/").content.decode()
     assert 'id="grafico-execucao"' in html and 'id="grafico-cobertura"' in html
+
+
+def test_historia_guardada_no_banco_serve_depois_de_reiniciar(client, demo, monkeypatch):
+    # Just edited (the demo was loaded now): kept in the process only, since
+    # an older transaction might still commit under the same version.
+    primeira = client.get("/").content
+    assert historia_no_banco(demo) == []
+    tempo_depois(monkeypatch, HISTORIA_ASSENTADA_SEGUNDOS + 1)
+    caches["paginas"].clear()
+    assert client.get("/").content == primeira
+    [chave] = historia_no_banco(demo)
+    # The row is what a restarted server (an empty process cache) shows: the
+    # closed cycles are not computed again, and the page is the same.
+    linha = HistoriaGuardada.objects.get(chave=chave)
+    pontos, _ = pickle.loads(linha.conteudo)  # noqa: S301
+    linha.conteudo = pickle.dumps((pontos, 999), protocol=pickle.HIGHEST_PROTOCOL)
+    linha.save()
+    caches["paginas"].clear()
+    assert prazos_alterados_no_painel(client.get("/").content.decode()) == 999
+    # A deploy (other rules, other templates) computes them again.
+    caches["paginas"].clear()
+    with override_settings(BUILD_ID="outra-versao"):
+        html = client.get("/").content.decode()
+        assert prazos_alterados_no_painel(html) == prazos_alterados(demo)
+        assert chave not in historia_no_banco(demo) and len(historia_no_banco(demo)) == 1
+
+
+def test_historia_ilegivel_ou_que_nao_se_grava_nao_derruba_o_painel(
+    client, demo, monkeypatch, caplog
+):
+    tempo_depois(monkeypatch, HISTORIA_ASSENTADA_SEGUNDOS + 1)
+    esperada = execucao_nos_ciclos(client)
+    HistoriaGuardada.objects.update(conteudo=b"\x80\x05lixo")
+    caches["paginas"].clear()
+    assert execucao_nos_ciclos(client) == esperada
+    assert "história guardada ilegível" in caplog.text
+    # The row was replaced by a good one.
+    caches["paginas"].clear()
+    assert pickle.loads(HistoriaGuardada.objects.get().conteudo)[0]  # noqa: S301
+
+    def falha(*args, **kwargs):
+        raise DatabaseError("disco cheio")
+
+    HistoriaGuardada.objects.all().delete()
+    monkeypatch.setattr(HistoriaGuardada.objects, "bulk_create", falha)
+    caches["paginas"].clear()
+    assert execucao_nos_ciclos(client) == esperada
+    assert "história não guardada" in caplog.text
+    assert historia_no_banco(demo) == []
