@@ -80,12 +80,14 @@ class PlanoNoCiclo:
 
 
 def serie_do_plano(
-    ciclos: list[Ciclo], atividades, hoje: date | None = None
+    ciclos: list[Ciclo], atividades, hoje: date | None = None, relatos=None
 ) -> dict[int, PlanoNoCiclo]:
     """The plan at the close of each of `ciclos` (of one plan), keyed by cycle
     id, for the given activities (objects, or dicts with pk and prazo). Two
     queries whatever the number of cycles: the published reports up to the
-    latest cycle, and the deadlines' history."""
+    latest cycle, and the deadlines' history; one when the caller already
+    holds those activities' published reports (`relatos`, with their cycles,
+    as an activity's page does)."""
     if not ciclos:
         return {}
     ciclos = sorted(ciclos, key=lambda c: c.inicio)
@@ -108,20 +110,16 @@ def serie_do_plano(
     # Closed cycles, whose views a correction published after their close changes.
     fechados = [(c.inicio, c.encerramento, visoes[c.pk]) for c in ciclos if datas[c.pk] == c.fim]
     dia_local = conversor_de_dias()
-    relatos = Atualizacao.objects.publicadas().filter(
-        ciclo__plano_id=plano_id, ciclo__inicio__lte=ciclos[-1].inicio
-    )
-    if len(atuais) <= POUCAS_ATIVIDADES:
-        # One activity's page needs its own reports, not the plan's.
-        relatos = relatos.filter(atividade_id__in=list(atuais))
-    for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in (
-        relatos.em_ordem_de_publicacao()
-        .annotate(correcao=_correcao(fechados))
-        .values_list(
-            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "correcao"
-        )
-        .iterator()
-    ):
+    if relatos is None:
+        linhas = _relatos_publicados(plano_id, ciclos[-1], atuais, fechados)
+    else:
+        # Their validation time: the loop tells the corrections apart.
+        linhas = [
+            (r.atividade_id, r.ciclo_id, r.ciclo.inicio, r.situacao, r.percentual, r.validado_em)
+            for r in sorted(relatos, key=lambda r: (r.ciclo.inicio, r.validado_em, r.pk))
+            if r.ciclo.inicio <= ciclos[-1].inicio
+        ]
+    for atividade_id, ciclo_id, inicio, situacao, percentual, validado_em in linhas:
         if atividade_id not in atuais:
             continue
         while proximo < len(ciclos) and ciclos[proximo].inicio < inicio:
@@ -159,6 +157,25 @@ def serie_do_plano(
                 )
             visao.situacoes[pk] = s
     return visoes
+
+
+def _relatos_publicados(plano_id: int, ultimo: Ciclo, atuais: dict, fechados):
+    """serie_do_plano's reports, in publication order: activity, cycle, its
+    start, situação, % and, when it may be a correction, its validation time."""
+    relatos = Atualizacao.objects.publicadas().filter(
+        ciclo__plano_id=plano_id, ciclo__inicio__lte=ultimo.inicio
+    )
+    if len(atuais) <= POUCAS_ATIVIDADES:
+        # A few activities need their own reports, not the plan's.
+        relatos = relatos.filter(atividade_id__in=list(atuais))
+    return (
+        relatos.em_ordem_de_publicacao()
+        .annotate(correcao=_correcao(fechados))
+        .values_list(
+            "atividade_id", "ciclo_id", "ciclo__inicio", "situacao", "percentual", "correcao"
+        )
+        .iterator()
+    )
 
 
 def _correcao(fechados):

@@ -677,12 +677,12 @@ _RELATOS_DA_ATIVIDADE = Compilada(
 
 def pagina_da_atividade(request, codigo: str):
     # Queries: 1-2. the activity with its action, objective and plan, and its
-    # links; 3. its published reports with 4. their evidence; 5. the
-    # activities that may cite it; 6. the codes all these texts cite
-    # (Estrutura.das_citacoes, when they cite any); 7. the cycles opened so
-    # far; 8-9. its situation at the close of each cycle (its reports and its
-    # deadlines' history: monitoramento.ciclos); 10-11. its changes (its
-    # history and its links' history).
+    # links; 3. the cycles opened so far; 4. its published reports with 5.
+    # their evidence; 6. its situation at the close of each cycle (from those
+    # reports and its deadlines' history: monitoramento.ciclos); 7-8. its
+    # changes (its history and its links' history); 9. the activities that
+    # may cite it; 10. the codes all these texts cite (Estrutura.das_citacoes,
+    # when they cite any).
     hoje = timezone.localdate()
     encontradas = _ATIVIDADE.objetos(settings.PLANO_PADRAO, codigo)
     if not encontradas:
@@ -691,7 +691,8 @@ def pagina_da_atividade(request, codigo: str):
     plano = atividade.acao.objetivo.plano
     ciclos_abertos = ciclos_para_escolha(plano, hoje)
     ciclo = ciclo_escolhido(ciclos_abertos, request.GET.get("ciclo"))
-    serie = serie_do_plano(ciclos_abertos, [atividade], hoje)
+    relatos = _RELATOS_DA_ATIVIDADE.objetos(atividade.pk)
+    serie = serie_do_plano(ciclos_abertos, [atividade], hoje, relatos)
     por_ciclo = []
     for c in sorted(ciclos_abertos, key=lambda c: c.inicio):
         no_ciclo = serie[c.pk].situacoes[atividade.pk]
@@ -709,7 +710,6 @@ def pagina_da_atividade(request, codigo: str):
     situacao, percentual, prazo = retrato.situacao, retrato.percentual, retrato.prazo
     alteracoes = alteracoes_do_plano(plano, atividade_id=atividade.pk)
     original = _prazo_original(atividade, alteracoes)
-    relatos = _RELATOS_DA_ATIVIDADE.objetos(atividade.pk)
     if ciclo is not None:
         relatos = [r for r in relatos if r.ciclo.inicio <= ciclo.inicio]
     citantes = [

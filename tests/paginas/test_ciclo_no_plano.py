@@ -352,8 +352,8 @@ CONSULTAS = {
     "/plano/?busca=regularizacao&situacao=em_andamento&instituicao=pf": (8, 10),
     "/plano/1/": (3, 5),
     "/plano/1.1/": (4, 6),
-    "/plano/1.1.1/": (11, 11),
-    "/plano/3.2.1/": (11, 11),
+    "/plano/1.1.1/": (10, 10),
+    "/plano/3.2.1/": (10, 10),
     "/parceiros/": (6, 14),
     "/parceiros/pf/": (7, 15),
 }
