@@ -10,6 +10,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,10 +18,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from comum.sql_compilado import Compilada
 from dados.versao import NOMES_DA_HISTORIA, plano_com_versao, versao_da_historia
 from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
-from monitoramento.models import Atualizacao
+from monitoramento.models import Atualizacao, Ciclo
 from monitoramento.tendencias import (
     DEFINICOES_DA_TENDENCIA,
     encerrados,
@@ -84,6 +86,30 @@ def painel(request):
     return render(request, "painel.html", {"plano": plano, "conteudo": conteudo})
 
 
+# The painel's fixed queries, compiled once (comum.sql_compilado): the latest
+# report published for a closed cycle (the leading cycles up to the given
+# one), and the latest reports, of the plan or of one cycle.
+_ULTIMA_CORRECAO = Compilada(
+    lambda plano_id, ciclo_id: (
+        Atualizacao.objects.publicadas()
+        .filter(
+            ciclo__plano_id=plano_id,
+            ciclo__inicio__lte=Subquery(Ciclo.objects.filter(pk=ciclo_id).values("inicio")),
+        )
+        .order_by("-validado_em")
+        .values_list("validado_em")[:1]
+    )
+)
+_RECENTES = Compilada(
+    lambda plano_id: Atualizacao.objects.recentes_do_plano(plano_id)[:ULTIMOS_RELATOS]
+)
+_RECENTES_DO_CICLO = Compilada(
+    lambda plano_id, ciclo_id: Atualizacao.objects.recentes_do_plano(plano_id).filter(
+        ciclo_id=ciclo_id
+    )[:ULTIMOS_RELATOS]
+)
+
+
 def _historia(plano, ciclos, hoje) -> tuple[list, int]:
     """The trend points of the closed cycles (monitoramento.tendencias.encerrados)
     and how many deadlines changed: they move only with an edit of the plan's
@@ -96,13 +122,8 @@ def _historia(plano, ciclos, hoje) -> tuple[list, int]:
     fechados = encerrados(ciclos, hoje)
     correcao, ultima = "-", None
     if fechados:
-        ultima = (
-            Atualizacao.objects.publicadas()
-            .filter(ciclo__in=fechados)
-            .order_by("-validado_em")
-            .values_list("validado_em", flat=True)
-            .first()
-        )
+        linhas = _ULTIMA_CORRECAO.tuplas(plano.pk, fechados[-1].pk)
+        ultima = linhas[0][0] if linhas else None
         correcao = ultima.isoformat() if ultima else "-"
     momentos = [m for m in [*(getattr(plano, n) for n in NOMES_DA_HISTORIA), ultima] if m]
     idade = (timezone.now() - max(momentos)).total_seconds() if momentos else None
@@ -157,7 +178,6 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
     elif abertos:
         tendencias = [*tendencias, *tendencias_do_plano(plano, abertos, hoje)]
     visao = None
-    ultimos = Atualizacao.objects.recentes_do_plano(plano)
     data = hoje
     if codigo:
         ponto = next((p for p in tendencias if p.ciclo.codigo == codigo), None)
@@ -165,9 +185,10 @@ def _numeros_do_painel(plano, hoje, codigo: str = "") -> dict:
             raise Http404("Ciclo não encontrado.")
         ciclo, visao = ponto.ciclo, ponto.visao
         geral, objetivos, cobertura = ponto.geral, ponto.objetivos, ponto.cobertura
-        ultimos = ultimos.filter(ciclo=ciclo)
         data = visao.data
-    ultimos = list(ultimos[:ULTIMOS_RELATOS])
+        ultimos = _RECENTES_DO_CICLO.objetos(plano.pk, ciclo.pk)
+    else:
+        ultimos = _RECENTES.objetos(plano.pk)
     return {
         "plano": plano,
         "geral": geral,
