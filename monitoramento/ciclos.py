@@ -192,6 +192,19 @@ def _correcao(fechados):
     return Case(When(depois_de_algum, then="validado_em"), output_field=DateTimeField())
 
 
+_ATIVIDADES_A_AVALIAR = Compilada(
+    lambda plano_id: Atividade.objects.do_plano(plano_id).values(
+        "pk", "prazo", "peso", "acao__objetivo_id"
+    )
+)
+
+
+def atividades_a_avaliar(plano_id: int) -> list[dict]:
+    """The plan's activities as serie_do_plano and the roll-ups read them: id,
+    deadline, weight and objective (one query, its SQL compiled once)."""
+    return _ATIVIDADES_A_AVALIAR.linhas(plano_id)
+
+
 def plano_no_ciclo(ciclo: Ciclo, atividades, hoje: date | None = None) -> PlanoNoCiclo:
     """The plan at the close of `ciclo` (serie_do_plano for one cycle; two queries)."""
     return serie_do_plano([ciclo], atividades, hoje)[ciclo.pk]
@@ -208,9 +221,7 @@ def resumo_no_ciclo(
     """resumo_do_plano as the plan stood at the close of `ciclo` (four
     queries: objectives, activities, reports, deadlines' history)."""
     objetivos = objetivos_a_resumir(plano)
-    atividades = list(
-        Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
-    )
+    atividades = atividades_a_avaliar(plano.pk)
     visao = plano_no_ciclo(ciclo, atividades, hoje)
     for atividade in atividades:
         s = visao.situacoes[atividade["pk"]]
@@ -239,7 +250,7 @@ def cobertura_nos_ciclos(
         return {}
     plano_id = ciclos[0].plano_id
     if visoes is None:
-        atividades = list(Atividade.objects.do_plano(plano_id).values("pk", "prazo"))
+        atividades = atividades_a_avaliar(plano_id)
         visoes = serie_do_plano(ciclos, atividades, hoje)
     vinculos = vinculos_nas_datas(plano_id, sorted({v.data for v in visoes.values()}))
     publicados = set(

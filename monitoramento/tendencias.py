@@ -16,9 +16,15 @@ from datetime import date
 from django.db import DatabaseError, transaction
 
 from comum.sql_compilado import Compilada
-from plano.models import Atividade, Plano
+from plano.models import Plano
 
-from .ciclos import PlanoNoCiclo, cobertura_nos_ciclos, data_de_avaliacao, serie_do_plano
+from .ciclos import (
+    PlanoNoCiclo,
+    atividades_a_avaliar,
+    cobertura_nos_ciclos,
+    data_de_avaliacao,
+    serie_do_plano,
+)
 from .indicadores import CoberturaDoCiclo, Grupo, ResumoDoObjetivo, objetivos_a_resumir
 from .models import Ciclo, HistoriaGuardada
 
@@ -62,9 +68,7 @@ def tendencias_do_plano(
     if not ciclos:
         return []
     objetivos = objetivos_a_resumir(plano)
-    atividades = list(
-        Atividade.objects.do_plano(plano).values("pk", "prazo", "peso", "acao__objetivo_id")
-    )
+    atividades = atividades_a_avaliar(plano.pk)
     visoes = serie_do_plano(ciclos, atividades, hoje)
     coberturas = cobertura_nos_ciclos(ciclos, hoje, visoes)
     pontos = []

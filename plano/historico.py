@@ -12,6 +12,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from comum.datas import conversor_de_dias
+from comum.sql_compilado import Compilada
 
 from .models import Acao, Atividade, Objetivo, Plano, Vinculo
 
@@ -258,6 +259,46 @@ class Prazos:
 POUCAS_ATIVIDADES = 500
 
 
+# The plan-wide readings of history, of a fixed shape: compiled once
+# (comum.sql_compilado), as the painel runs them all when it computes its trends.
+_PRAZOS_DO_PLANO = Compilada(
+    lambda plano_id: (
+        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "prazo", "history_date")
+    )
+)
+_PRAZOS_ALTERADOS = Compilada(
+    lambda plano_id: (
+        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "prazo")
+    )
+)
+_CRIACAO_DAS_ATIVIDADES = Compilada(
+    lambda plano_id: (
+        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
+        .values("id")
+        .annotate(primeira=Min("history_date"))
+        .values_list("id", "primeira")
+    )
+)
+_HISTORIA_DOS_VINCULOS = Compilada(
+    lambda plano_id: (
+        Vinculo.history.filter(atividade__acao__objetivo__plano_id=plano_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list(
+            "id", "atividade_id", "instituicao_id", "papel", "history_date", "history_type"
+        )
+    )
+)
+_VINCULOS_DO_PLANO = Compilada(
+    lambda plano_id: Vinculo.objects.filter(
+        atividade__acao__objetivo__plano_id=plano_id
+    ).values_list("pk", "atividade_id", "instituicao_id", "papel")
+)
+
+
 def prazos_nas_datas(
     plano_id: int, datas: list[date], atuais: dict[int, date | None]
 ) -> dict[date, dict[int, Prazos]]:
@@ -271,14 +312,14 @@ def prazos_nas_datas(
     registros = defaultdict(list)
     dia = conversor_de_dias()
     if len(atuais) <= POUCAS_ATIVIDADES:
-        consulta = Atividade.history.filter(id__in=list(atuais))
+        linhas = (
+            Atividade.history.filter(id__in=list(atuais))
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "prazo", "history_date")
+        )
     else:
-        consulta = Atividade.history.filter(acao__objetivo__plano_id=plano_id)
-    for pk, prazo, quando in (
-        consulta.order_by("id", "history_date", "history_id")
-        .values_list("id", "prazo", "history_date")
-        .iterator()
-    ):
+        linhas = _PRAZOS_DO_PLANO.tuplas(plano_id)
+    for pk, prazo, quando in linhas:
         registros[pk].append((prazo, dia(quando)))
     resultado = {data: {} for data in datas}
     for pk, atual in atuais.items():
@@ -303,12 +344,7 @@ def prazos_em_vigor(plano_id: int, data: date, atuais: dict[int, date | None]) -
 def prazos_alterados(plano: Plano) -> int:
     """How many of the plan's activities had a set deadline changed (one query)."""
     anterior, alteradas = None, set()
-    for pk, prazo in (
-        Atividade.history.filter(acao__objetivo__plano_id=plano.pk)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "prazo")
-        .iterator()
-    ):
+    for pk, prazo in _PRAZOS_ALTERADOS.tuplas(plano.pk):
         if anterior and anterior[0] == pk and anterior[1] is not None and prazo != anterior[1]:
             alteradas.add(pk)
         anterior = (pk, prazo)
@@ -332,22 +368,10 @@ def vinculos_nas_datas(plano_id: int, datas: list[date]) -> dict[date, dict[tupl
     holds from the start; one added later holds from the day it was added,
     and a removed one until the day it was removed. A current link that
     history does not record holds on every date."""
-    criada_em = dict(
-        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
-        .values("id")
-        .annotate(primeira=Min("history_date"))
-        .values_list("id", "primeira")
-    )
+    criada_em = dict(_CRIACAO_DAS_ATIVIDADES.tuplas(plano_id))
     registros = defaultdict(list)
     dia = conversor_de_dias()
-    for pk, atividade, instituicao, papel, quando, tipo in (
-        Vinculo.history.filter(atividade__acao__objetivo__plano_id=plano_id)
-        .order_by("id", "history_date", "history_id")
-        .values_list(
-            "id", "atividade_id", "instituicao_id", "papel", "history_date", "history_type"
-        )
-        .iterator()
-    ):
+    for pk, atividade, instituicao, papel, quando, tipo in _HISTORIA_DOS_VINCULOS.tuplas(plano_id):
         inicio = criada_em.get(atividade)
         # Created with its activity, or older than its history: from the start.
         junto = (
@@ -357,9 +381,7 @@ def vinculos_nas_datas(plano_id: int, datas: list[date]) -> dict[date, dict[tupl
             (date.min if junto else dia(quando), atividade, instituicao, papel, tipo)
         )
     resultado = {data: {} for data in datas}
-    for pk, atividade, instituicao, papel in Vinculo.objects.filter(
-        atividade__acao__objetivo__plano_id=plano_id
-    ).values_list("pk", "atividade_id", "instituicao_id", "papel"):
+    for pk, atividade, instituicao, papel in _VINCULOS_DO_PLANO.tuplas(plano_id):
         if pk not in registros:
             for data in datas:
                 resultado[data][(atividade, instituicao)] = papel
