@@ -670,6 +670,11 @@ _ATIVIDADE = Compilada(
         acao__objetivo__plano__slug=slug, codigo=codigo
     )
 )
+_CITANTES = Compilada(
+    lambda plano_id, codigo, atividade_id: (
+        Atividade.objects.do_plano(plano_id).que_podem_citar(codigo).exclude(pk=atividade_id)
+    )
+)
 _RELATOS_DA_ATIVIDADE = Compilada(
     lambda atividade_id: Atualizacao.objects.para_publico().filter(atividade_id=atividade_id)
 )
@@ -714,9 +719,7 @@ def pagina_da_atividade(request, codigo: str):
         relatos = [r for r in relatos if r.ciclo.inicio <= ciclo.inicio]
     citantes = [
         citante
-        for citante in Atividade.objects.do_plano(plano)
-        .que_podem_citar(codigo)
-        .exclude(pk=atividade.pk)
+        for citante in _CITANTES.objetos(plano.pk, codigo, atividade.pk)
         if codigo in codigos_citados(citante.texto)
     ]
     textos = [atividade.texto, atividade.acao.texto, atividade.acao.objetivo.texto]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import StrIndex
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
@@ -204,8 +206,13 @@ class AtividadeQuerySet(models.QuerySet):
     def que_podem_citar(self, codigo: str):
         """Activities whose text contains the code: the candidates for citing
         it, to be confirmed with plano.referencias.codigos_citados ("1.1.1" is
-        also inside "11.1.10")."""
-        return self.filter(texto__contains=codigo).only("codigo", "texto", "acao_id")
+        also inside "11.1.10"). The code is a parameter of the SQL, not part
+        of a pattern, so the query can be compiled once."""
+        return (
+            self.annotate(posicao_do_codigo=StrIndex("texto", Value(codigo)))
+            .filter(posicao_do_codigo__gt=0)
+            .only("codigo", "texto", "acao_id")
+        )
 
     def do_parceiro(self, instituicao):
         """The activities an institution is linked to."""
