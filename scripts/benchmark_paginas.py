@@ -233,6 +233,19 @@ def referencia_da_maquina() -> float:
     return statistics.median(tempos)
 
 
+def ida_e_volta_ao_banco() -> float:
+    """Microseconds of one `SELECT 1` on the test database (the median of
+    1,000): the floor under every query, which drifts with the machine too."""
+    tempos = []
+    with connection.cursor() as cursor:
+        for _ in range(1000):
+            inicio = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            tempos.append((time.perf_counter() - inicio) * 1_000_000)
+    return statistics.median(tempos)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeticoes", type=int, default=50)
@@ -260,6 +273,7 @@ def main() -> int:
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
             },
         ):
+            print(f"ida e volta ao banco: {ida_e_volta_ao_banco():.0f} µs (SELECT 1)")
             carregar_plano()
             carregar_demo()
             plano = Plano.objects.get(slug="i-paecm")
