@@ -72,7 +72,13 @@ def versao_da_historia(plano: Plano) -> str:
     (copying a report's situation onto its activity leaves no history:
     monitoramento.services). What a closed cycle's point depends on, with the
     reports published for it."""
-    return "|".join(str(getattr(plano, nome)) for nome in NOMES_DA_HISTORIA)
+    return "|".join(str(momento) for momento in momentos_da_historia(plano))
+
+
+def momentos_da_historia(plano: Plano) -> list[datetime | None]:
+    """The latest history record's moment of each model in COM_HISTORICO
+    (None for a model without any), from plano_com_versao's annotations."""
+    return [getattr(plano, nome) for nome in NOMES_DA_HISTORIA]
 
 
 def inicio_do_dia() -> datetime:

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from comum.sql_compilado import Compilada
-from dados.versao import NOMES_DA_HISTORIA, plano_com_versao, versao_da_historia
+from dados.versao import momentos_da_historia, plano_com_versao, versao_da_historia
 from monitoramento.ciclos import DEFINICOES, ciclos_para_escolha
 from monitoramento.indicadores import cobertura_do_ciclo, resumo_do_plano
 from monitoramento.models import Atualizacao, Ciclo
@@ -68,10 +68,11 @@ def painel(request):
     # close of each closed cycle (monitoramento.tendencias: objectives,
     # activities, reports, deadlines' history, links' history (three), the
     # cycles' published reports, institutions) and the deadlines changed (the
-    # activities' history)); then the latest published reports: 8 queries, 18
-    # when the history is not kept. A cycle still open besides the current
-    # one (rare: the previous one, while late reports are accepted) is
-    # computed apart.
+    # activities' history)); then the latest published reports: 8 queries
+    # when the history is kept in the process, 9 when it is read from the
+    # database (historia_guardada), 23 when it is computed and kept there. A
+    # cycle still open besides the current one (rare: the previous one, while
+    # late reports are accepted) is computed apart.
     hoje = timezone.localdate()
     codigo = request.GET.get("ciclo", "").strip()
     if codigo and not CODIGO_DE_CICLO.match(codigo):
@@ -125,14 +126,13 @@ def _historia(plano, ciclos, hoje) -> tuple[list, int]:
         linhas = _ULTIMA_CORRECAO.tuplas(plano.pk, fechados[-1].pk)
         ultima = linhas[0][0] if linhas else None
         correcao = ultima.isoformat() if ultima else "-"
-    momentos = [m for m in [*(getattr(plano, n) for n in NOMES_DA_HISTORIA), ultima] if m]
-    idade = (timezone.now() - max(momentos)).total_seconds() if momentos else None
-    assentada = idade is None or idade > HISTORIA_ASSENTADA_SEGUNDOS
     ids = ",".join(str(c.pk) for c in fechados)
     versao = f"{settings.BUILD_ID}:{versao_da_historia(plano)}:{correcao}:{ids}"
     chave = f"historia:{plano.pk}:" + hashlib.sha256(versao.encode()).hexdigest()[:32]
     guardada = caches["paginas"].get(chave)
     if guardada is None:
+        momentos = [m for m in [*momentos_da_historia(plano), ultima] if m]
+        idade = (timezone.now() - max(momentos)).total_seconds() if momentos else None
         guardada = historia_guardada(
             plano,
             chave,
@@ -140,7 +140,7 @@ def _historia(plano, ciclos, hoje) -> tuple[list, int]:
                 [sem_situacoes(p) for p in tendencias_do_plano(plano, fechados, hoje)],
                 prazos_alterados(plano),
             ),
-            guardar=assentada,
+            guardar=idade is None or idade > HISTORIA_ASSENTADA_SEGUNDOS,
         )
         caches["paginas"].set(chave, guardada, PAINEL_EM_CACHE_SEGUNDOS)
     return guardada

@@ -261,19 +261,19 @@ POUCAS_ATIVIDADES = 500
 
 # The plan-wide readings of history, of a fixed shape: compiled once
 # (comum.sql_compilado), as the painel runs them all when it computes its trends.
+def _historia_das_atividades(plano_id):
+    return Atividade.history.filter(acao__objetivo__plano_id=plano_id).order_by(
+        "id", "history_date", "history_id"
+    )
+
+
 _PRAZOS_DO_PLANO = Compilada(
-    lambda plano_id: (
-        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "prazo", "history_date")
-    )
+    lambda plano_id: _historia_das_atividades(plano_id).values_list("id", "prazo", "history_date")
 )
+# Without the moments: prazos_alterados needs none, and at scale converting
+# each one costs more than the query.
 _PRAZOS_ALTERADOS = Compilada(
-    lambda plano_id: (
-        Atividade.history.filter(acao__objetivo__plano_id=plano_id)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "prazo")
-    )
+    lambda plano_id: _historia_das_atividades(plano_id).values_list("id", "prazo")
 )
 _CRIACAO_DAS_ATIVIDADES = Compilada(
     lambda plano_id: (
